@@ -1,0 +1,40 @@
+# Set-up and checks. `make demo` and `make test` work on a fresh machine:
+# each target installs what it needs first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint tools bench fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Shows the diff lambda-fix proposes for the bundled examples. Exit status 1
+# ("fixes needed") is the expected outcome here, so only 2 fails the target.
+demo: $(VENV)/.installed
+	@$(BIN)/lambda-fix fixtures/examples; [ $$? -le 1 ]
+
+# Installs the external tools the test suite runs (buildah, checkov, ...).
+tools:
+	bash scripts/install-tools.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test tools lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache

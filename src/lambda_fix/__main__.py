@@ -1,0 +1,3 @@
+from lambda_fix.cli import main
+
+main()

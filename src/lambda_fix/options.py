@@ -1,0 +1,59 @@
+"""Settings for one fix, and validation of the user value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_USER = "1001:1001"
+
+_NUMERIC_USER = re.compile(r"[0-9]+(?::[0-9]+)?\Z")
+_NAMED_USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\Z")
+
+
+class InvalidUser(ValueError):
+    """A --user value that would not make the image non-root."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to insert and how to read the Dockerfile.
+
+    `declared_lambda` is set when infrastructure code declares the file as
+    a Lambda function image, whatever its base. `used_by_sam` marks files
+    that `sam local invoke` builds on.
+    """
+
+    user: str = DEFAULT_USER
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    declared_lambda: bool = False
+    include_custom_runtimes: bool = False
+    used_by_sam: bool = False
+
+
+def validate_user(value: str) -> bool:
+    """Check a --user value; return True when it is a name, not numbers.
+
+    Raises InvalidUser for root, uid 0, empty values and values that
+    BuildKit would misread (whitespace, comments, variables).
+    """
+    if _NUMERIC_USER.match(value):
+        if int(value.partition(":")[0]) == 0:
+            raise InvalidUser(
+                f"invalid user {value!r}: uid 0 is root; use a non-zero uid "
+                "such as 1001:1001"
+            )
+        return False
+    if _NAMED_USER.match(value):
+        if value.partition(":")[0] == "root":
+            raise InvalidUser(
+                f"invalid user {value!r}: root is what lambda-fix replaces; "
+                "use a non-zero uid such as 1001:1001"
+            )
+        return True
+    raise InvalidUser(
+        f"invalid user {value!r}: use UID[:GID] with numbers, such as "
+        "1001:1001, or a user name that exists in the image"
+    )

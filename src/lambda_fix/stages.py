@@ -1,0 +1,257 @@
+"""Group instructions into build stages and work out the built stage's user.
+
+BuildKit resolves FROM with the global ARGs (those before the first FROM)
+and build arguments, builds the last stage unless a target is given, and
+lets a stage named in another stage's FROM pass on its USER and ENV.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lambda_fix.syntax import Dockerfile, Instruction, shell_words, unquote
+
+_VARIABLE = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
+    r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+class StageError(Exception):
+    """The stages can't be worked out: no FROM, or an unknown target."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Expansion:
+    value: str
+    unresolved: tuple[str, ...]
+
+
+def expand(word: str, variables: Mapping[str, str]) -> Expansion:
+    """Expand $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} in one word.
+
+    Unknown variables expand to an empty string, as in BuildKit, and are
+    listed in the result so the caller can tell a guess from a fact.
+    """
+    unresolved: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group("braced") or match.group("plain")
+        operator = match.group("op")
+        known = name in variables
+        value = variables.get(name, "")
+        if operator is None:
+            if not known:
+                unresolved.append(name)
+            return value
+        is_set = known and (value != "" or not operator.startswith(":"))
+        alternative = match.group("word") or ""
+        if operator.endswith("-"):
+            if is_set:
+                return value
+            inner = expand(alternative, variables)
+            unresolved.extend(inner.unresolved)
+            return inner.value
+        if not known and not operator.startswith(":"):
+            unresolved.append(name)
+        return expand(alternative, variables).value if is_set else ""
+
+    return Expansion(_VARIABLE.sub(substitute, word), tuple(unresolved))
+
+
+@dataclass(frozen=True)
+class Stage:
+    index: int
+    name: str | None
+    base: str
+    platform: str | None
+    unresolved_base: tuple[str, ...]
+    from_instruction: Instruction
+    instructions: tuple[Instruction, ...]
+    parent: int | None
+
+    @property
+    def last_line(self) -> int:
+        """Index of the last physical line of the stage's last instruction."""
+        if self.instructions:
+            return self.instructions[-1].end
+        return self.from_instruction.end
+
+    @property
+    def label(self) -> str:
+        return self.name or f"stage {self.index}"
+
+
+@dataclass(frozen=True)
+class Build:
+    global_args: Mapping[str, str]
+    stages: tuple[Stage, ...]
+
+
+def parse_assignments(
+    args: str, legacy_env: bool = False
+) -> list[tuple[str, str | None]]:
+    """Read `NAME=value` pairs of ARG and ENV, or ENV's `NAME value` form."""
+    words = shell_words(args)
+    if legacy_env and words and "=" not in words[0]:
+        name, _, value = args.strip().partition(" ")
+        return [(name, value.strip())]
+    pairs: list[tuple[str, str | None]] = []
+    for word in words:
+        name, equals, value = word.partition("=")
+        pairs.append((name, unquote(value) if equals else None))
+    return pairs
+
+
+def split_stages(dockerfile: Dockerfile, build_args: Mapping[str, str]) -> Build:
+    """Group instructions into stages; resolve each FROM with global ARGs."""
+    declared: dict[str, str] = {}
+    stages: list[Stage] = []
+    names: dict[str, int] = {}
+    current: list[Instruction] | None = None
+    pending: Instruction | None = None
+
+    def close_stage() -> None:
+        if pending is None or current is None:
+            return
+        stages.append(_make_stage(len(stages), pending, current, declared, names))
+        if stages[-1].name:
+            names[stages[-1].name] = stages[-1].index
+
+    for instruction in dockerfile.instructions:
+        if instruction.keyword == "from":
+            close_stage()
+            pending = instruction
+            current = []
+        elif current is None:
+            if instruction.keyword != "arg":
+                raise StageError(
+                    instruction.start + 1,
+                    f"{instruction.keyword.upper()} before the first FROM; "
+                    "only ARG may come before FROM",
+                )
+            for name, value in parse_assignments(instruction.args):
+                resolved = build_args.get(name)
+                if resolved is None and value is not None:
+                    resolved = expand(value, declared).value
+                if resolved is not None:
+                    declared[name] = resolved
+        else:
+            current.append(instruction)
+    close_stage()
+    if not stages:
+        raise StageError(1, "no FROM instruction; a Dockerfile needs at least one")
+    return Build(global_args=declared, stages=tuple(stages))
+
+
+def _make_stage(
+    index: int,
+    from_instruction: Instruction,
+    instructions: list[Instruction],
+    global_args: Mapping[str, str],
+    names: Mapping[str, int],
+) -> Stage:
+    platform = None
+    for flag in from_instruction.flags:
+        if flag.startswith("--platform="):
+            platform = flag.partition("=")[2]
+    words = shell_words(from_instruction.args)
+    reference = expand(words[0], global_args) if words else Expansion("", ())
+    name = None
+    if len(words) >= 3 and words[1].lower() == "as":
+        name = words[2].lower()
+    parent = names.get(reference.value.lower())
+    return Stage(
+        index=index,
+        name=name,
+        base=reference.value,
+        platform=platform,
+        unresolved_base=reference.unresolved,
+        from_instruction=from_instruction,
+        instructions=tuple(instructions),
+        parent=parent,
+    )
+
+
+def select_stage(build: Build, target: str | None) -> Stage:
+    """Return the stage that gets built: the last one or the named target."""
+    if target is None:
+        return build.stages[-1]
+    for stage in build.stages:
+        if stage.name == target.lower():
+            return stage
+    known = ", ".join(s.name for s in build.stages if s.name) or "none"
+    raise StageError(
+        1, f"target stage {target!r} not found (stages with names: {known})"
+    )
+
+
+def chain(build: Build, stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built FROM, the built stage last."""
+    stages = [stage]
+    while stages[-1].parent is not None:
+        stages.append(build.stages[stages[-1].parent])
+    return stages[::-1]
+
+
+@dataclass(frozen=True)
+class UserSetting:
+    """The USER instruction in force for a stage, if any."""
+
+    instruction: Instruction | None
+    stage: Stage | None
+    value: str
+    unresolved: tuple[str, ...]
+
+
+def effective_user(
+    build: Build, stage: Stage, build_args: Mapping[str, str]
+) -> UserSetting:
+    """Find the last USER that applies to a stage, inherited ones included."""
+    env: dict[str, str] = {}
+    setting = UserSetting(None, None, "", ())
+    for member in chain(build, stage):
+        args: dict[str, str] = {}
+        for instruction in member.instructions:
+            keyword = instruction.keyword
+            if keyword == "arg":
+                for name, value in parse_assignments(instruction.args):
+                    resolved = build_args.get(name)
+                    if resolved is None and value is not None:
+                        resolved = expand(value, {**args, **env}).value
+                    if resolved is None:
+                        resolved = build.global_args.get(name)
+                    if resolved is not None:
+                        args[name] = resolved
+            elif keyword == "env":
+                for name, value in parse_assignments(instruction.args, True):
+                    if value is not None:
+                        env[name] = expand(value, {**args, **env}).value
+            elif keyword == "user":
+                raw = instruction.args.strip()
+                result = expand(raw, {**args, **env})
+                setting = UserSetting(
+                    instruction, member, result.value, result.unresolved
+                )
+    return setting
+
+
+def user_part(value: str) -> str:
+    return value.partition(":")[0]
+
+
+def is_root(value: str) -> bool:
+    """Whether a USER value selects uid 0: `root`, `0`, `000`, `root:1001`."""
+    user = user_part(value)
+    return user == "root" or (user.isdigit() and int(user) == 0)
+
+
+def has_whitespace(value: str) -> bool:
+    return any(char.isspace() for char in value)
