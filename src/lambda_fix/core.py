@@ -7,8 +7,9 @@ terminal, so the command line, the Python API and the tests share it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from lambda_fix import rules
 from lambda_fix.findings import Finding
 from lambda_fix.images import is_lambda_base, is_windows_base
 from lambda_fix.options import Options
@@ -74,11 +75,11 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
         return Result(Status.REFUSED, data, message, (finding,))
 
     decision = _decide(build, stage, options)
-    if decision.finding is None or decision.finding.code not in ("LF001", "LF002"):
-        findings = (decision.finding,) if decision.finding else ()
-        status = Status.SKIPPED if decision.skip else Status.UNCHANGED
-        return Result(status, data, decision.reason, findings)
-    return _apply(data, dockerfile, stage, options, decision)
+    result = _fix_if_needed(data, dockerfile, stage, options, decision)
+    if result.status in (Status.FIXED, Status.UNCHANGED):
+        warnings = rules.check(dockerfile, build, stage, options)
+        result = replace(result, findings=(*result.findings, *warnings))
+    return result
 
 
 def _check_keywords(dockerfile: Dockerfile) -> None:
@@ -168,6 +169,20 @@ def _decide(build: Build, stage: Stage, options: Options) -> _Decision:
         )
         return _Decision(Finding("LF006", line, message), message)
     return _Decision(None, f"final user {value} is not root")
+
+
+def _fix_if_needed(
+    data: bytes,
+    dockerfile: Dockerfile,
+    stage: Stage,
+    options: Options,
+    decision: _Decision,
+) -> Result:
+    if decision.finding is None or decision.finding.code not in ("LF001", "LF002"):
+        findings = (decision.finding,) if decision.finding else ()
+        status = Status.SKIPPED if decision.skip else Status.UNCHANGED
+        return Result(status, data, decision.reason, findings)
+    return _apply(data, dockerfile, stage, options, decision)
 
 
 def _apply(

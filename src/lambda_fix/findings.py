@@ -38,6 +38,21 @@ RULES: dict[str, Rule] = {
             Severity.ERROR,
         ),
         Rule(
+            "LF003",
+            "unreadable-task-files",
+            "The image makes files under the task root unreadable to other "
+            "users, and Lambda's user is neither their owner nor in their "
+            "group, so the function fails with Permission denied.",
+            Severity.WARNING,
+        ),
+        Rule(
+            "LF004",
+            "sam-local-breaks",
+            "The image's user is not root, so the image that `sam local "
+            "invoke` builds on top of it fails in its RUN step.",
+            Severity.WARNING,
+        ),
+        Rule(
             "LF005",
             "unresolved-user",
             "A USER value uses a variable with no default in the Dockerfile, "
@@ -61,8 +76,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "LF008",
             "windows-image",
-            "The image is a Windows image, where a uid:gid USER has no "
-            "meaning.",
+            "The image is a Windows image, where a uid:gid USER has no meaning.",
             Severity.ERROR,
         ),
         Rule(
