@@ -115,8 +115,8 @@ class _Context:
 
     def under_task_root(self, path: str) -> str | None:
         """Return the task root that contains an absolute path, if any."""
-        for root in self.task_roots():
-            if path == root or path.startswith(root.rstrip("/") + "/"):
+        for root in sorted(self.task_roots()):
+            if _contains(root, path):
                 return root
         return None
 
@@ -289,32 +289,77 @@ def _program(command: list[str]) -> tuple[str, list[str]]:
     return posixpath.basename(command[index]), command[index + 1 :]
 
 
+@dataclass(frozen=True)
+class _Chmod:
+    """A chmod command: its mode, whether it recurses, and its paths."""
+
+    mode: str
+    access: OtherAccess
+    recursive: bool
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Problem:
+    path: str
+    message: str
+
+
 def _check_run(
     dockerfile: Dockerfile, instruction: Instruction, context: _Context
 ) -> str:
+    """Return the first problem in a RUN that a later command doesn't undo."""
     cwd = context.workdir
     umask = ""
+    problems: list[_Problem] = []
     for command in _commands(_run_text(dockerfile, instruction)):
         program, args = _program(command)
         if program == "cd" and args:
             cwd = context.resolve(args[0], cwd)
-        elif program == "umask" and args and _OCTAL.match(args[-1]):
-            restrictive = int(args[-1], 8) & 0o004
-            umask = args[-1] if restrictive else ""
-        elif program == "chmod":
-            message = _check_chmod(args, context, cwd)
-            if message:
-                return message
-        if umask and program not in ("umask", "cd"):
-            root = _written_root(args, context, cwd)
-            if root is not None:
-                return (
-                    f"RUN sets umask {umask} and then writes to {root}, so the "
-                    f"new files are unreadable to other users. {_CONSEQUENCE}; "
-                    f"drop the umask or end that RUN with "
-                    f"`chmod -R o+rX {root}`"
-                )
-    return ""
+            continue
+        if program == "umask":
+            if args and _OCTAL.match(args[-1]):
+                umask = args[-1] if int(args[-1], 8) & 0o004 else ""
+            continue
+        chmod = _parse_chmod(args) if program == "chmod" else None
+        if chmod is not None:
+            problems = _after_chmod(chmod, problems, context, cwd)
+        root = _written_root(args, context, cwd) if umask else None
+        if root is not None:
+            message = (
+                f"RUN sets umask {umask} and then writes to {root}, so the "
+                f"new files are unreadable to other users. {_CONSEQUENCE}; "
+                f"drop the umask or end that RUN with `chmod -R o+rX {root}`"
+            )
+            problems.append(_Problem(root, message))
+            umask = ""
+    return problems[0].message if problems else ""
+
+
+def _after_chmod(
+    chmod: _Chmod, problems: list[_Problem], context: _Context, cwd: str
+) -> list[_Problem]:
+    """Drop the problems a chmod repairs and add the ones it causes."""
+    result = list(problems)
+    repairs = chmod.recursive and chmod.access.read and chmod.access.execute
+    for path in chmod.paths:
+        resolved = context.resolve(path, cwd)
+        if repairs:
+            result = [p for p in result if not _contains(resolved, p.path)]
+        root = context.under_task_root(resolved)
+        if root is None:
+            continue
+        directory = chmod.recursive or resolved == root or path.endswith(("/", "."))
+        unreadable = chmod.access.read is False
+        closed = chmod.access.execute is False and directory
+        if unreadable or closed:
+            message = _chmod_message(chmod.mode, chmod.recursive, path, directory)
+            result.append(_Problem(resolved, message))
+    return result
+
+
+def _contains(directory: str, path: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 def _written_root(args: list[str], context: _Context, cwd: str) -> str | None:
@@ -331,7 +376,8 @@ def _written_root(args: list[str], context: _Context, cwd: str) -> str | None:
     return None
 
 
-def _check_chmod(args: list[str], context: _Context, cwd: str) -> str:
+def _parse_chmod(args: list[str]) -> _Chmod | None:
+    """Read chmod's arguments; return None for --reference or an unknown mode."""
     recursive = False
     mode = ""
     paths: list[str] = []
@@ -344,24 +390,15 @@ def _check_chmod(args: list[str], context: _Context, cwd: str) -> str:
         elif arg == "--recursive" or (_SHORT_OPTIONS.match(arg) and "R" in arg):
             recursive = True
         elif arg.startswith("--reference"):
-            return ""
+            return None
         elif not mode and (_DASH_MODE.match(arg) or not arg.startswith("-")):
             mode = arg
         elif not arg.startswith("-"):
             paths.append(arg)
     access = other_access(mode) if mode else None
     if access is None:
-        return ""
-    for path in paths:
-        resolved = context.resolve(path, cwd)
-        root = context.under_task_root(resolved)
-        if root is None:
-            continue
-        directory = recursive or resolved == root or path.endswith(("/", "."))
-        if access.read is not False and not (access.execute is False and directory):
-            continue
-        return _chmod_message(mode, recursive, path, directory)
-    return ""
+        return None
+    return _Chmod(mode, access, recursive, tuple(paths))
 
 
 def _chmod_message(mode: str, recursive: bool, path: str, directory: bool) -> str:
