@@ -159,8 +159,8 @@ def command(
         raise typer.Exit(_fix_stdin(options, check, report))
 
     files, missing = _collect_paths(paths)
-    for path in missing:
-        report.add(FileOutcome(path, None, error="no such file or directory"))
+    for name in missing:
+        report.add(FileOutcome(name, None, error="no such file or directory"))
     for path, display in files:
         outcome = process_file(path, display, options, mode)
         if outcome.diff:

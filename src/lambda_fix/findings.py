@@ -61,8 +61,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "LF008",
             "windows-image",
-            "The image is a Windows image, where a uid:gid USER has no "
-            "meaning.",
+            "The image is a Windows image, where a uid:gid USER has no meaning.",
             Severity.ERROR,
         ),
         Rule(
