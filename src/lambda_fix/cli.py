@@ -105,9 +105,7 @@ def _fix_stdin(options: Options, check: bool, report: Report) -> int:
 def command(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            metavar="PATH", help="Dockerfiles or directories; - is stdin."
-        ),
+        typer.Argument(metavar="PATH", help="Dockerfiles or directories; - is stdin."),
     ],
     write: Annotated[bool, typer.Option("--write", "-w", help=WRITE_HELP)] = False,
     check: Annotated[bool, typer.Option("--check", help=CHECK_HELP)] = False,
