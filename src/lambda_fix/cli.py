@@ -104,12 +104,17 @@ def _fix_stdin(options: Options, check: bool, report: Report) -> int:
 
 def command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Dockerfiles or directories; - is stdin.")
+        list[Path],
+        typer.Argument(metavar="PATH", help="Dockerfiles or directories; - is stdin."),
     ],
     write: Annotated[bool, typer.Option("--write", "-w", help=WRITE_HELP)] = False,
     check: Annotated[bool, typer.Option("--check", help=CHECK_HELP)] = False,
-    user: Annotated[str, typer.Option(help=USER_HELP)] = DEFAULT_USER,
-    target: Annotated[str | None, typer.Option(help=TARGET_HELP)] = None,
+    user: Annotated[
+        str, typer.Option(metavar="UID[:GID]", help=USER_HELP)
+    ] = DEFAULT_USER,
+    target: Annotated[
+        str | None, typer.Option(metavar="STAGE", help=TARGET_HELP)
+    ] = None,
     build_arg: Annotated[
         list[str] | None,
         typer.Option("--build-arg", metavar="NAME=VALUE", help=BUILD_ARG_HELP),
@@ -143,7 +148,11 @@ def command(
     options = Options(
         user=user, target=target, build_args=_parse_build_args(build_arg or [])
     )
-    mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DIFF
+    mode = Mode.DIFF
+    if write:
+        mode = Mode.WRITE
+    elif check:
+        mode = Mode.CHECK
     report = Report(
         mode=mode,
         verbose=verbose,
@@ -159,8 +168,8 @@ def command(
         raise typer.Exit(_fix_stdin(options, check, report))
 
     files, missing = _collect_paths(paths)
-    for path in missing:
-        report.add(FileOutcome(path, None, error="no such file or directory"))
+    for name in missing:
+        report.add(FileOutcome(name, None, error="no such file or directory"))
     for path, display in files:
         outcome = process_file(path, display, options, mode)
         if outcome.diff:
@@ -178,6 +187,8 @@ def main() -> None:
         add_completion=False,
         context_settings={"help_option_names": ["-h", "--help"]},
         pretty_exceptions_enable=False,
+        # Plain click messages: one line per error, no boxes drawn by rich.
+        rich_markup_mode=None,
     )
     app.command(help=HELP, no_args_is_help=True)(command)
     app(prog_name="lambda-fix")

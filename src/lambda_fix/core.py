@@ -13,12 +13,16 @@ from lambda_fix import rules
 from lambda_fix.findings import Finding
 from lambda_fix.images import is_lambda_base, is_windows_base
 from lambda_fix.options import Options
-from lambda_fix.placement import Ambiguous, check_ambiguities, place
+from lambda_fix.placement import (
+    Ambiguous,
+    check_spaced_heredocs,
+    check_swallowed_lines,
+    place,
+)
 from lambda_fix.splice import splice
 from lambda_fix.stages import (
     Build,
     Stage,
-    StageError,
     chain,
     effective_user,
     has_whitespace,
@@ -27,7 +31,13 @@ from lambda_fix.stages import (
     split_stages,
     user_part,
 )
-from lambda_fix.syntax import KNOWN_KEYWORDS, Dockerfile, ParseError, scan
+from lambda_fix.syntax import (
+    KNOWN_KEYWORDS,
+    Dockerfile,
+    DockerfileError,
+    ParseError,
+    scan,
+)
 
 
 class Status(str, enum.Enum):
@@ -56,12 +66,12 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
     options = options or Options()
     try:
         dockerfile = scan(data)
+        check_spaced_heredocs(dockerfile)
         _check_keywords(dockerfile)
         build = split_stages(dockerfile, options.build_args)
         stage = select_stage(build, options.target)
-    except (ParseError, StageError) as error:
-        finding = Finding("LF010", error.line, error.message)
-        return Result(Status.REFUSED, data, error.message, (finding,))
+    except DockerfileError as error:
+        return _refuse(data, error)
 
     skip_reason = _not_lambda_reason(build, stage, options)
     if skip_reason:
@@ -82,6 +92,12 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
     return result
 
 
+def _refuse(data: bytes, error: DockerfileError, *earlier: Finding) -> Result:
+    code = "LF007" if isinstance(error, Ambiguous) else "LF010"
+    finding = Finding(code, error.line, error.message)
+    return Result(Status.REFUSED, data, str(error), (*earlier, finding))
+
+
 def _check_keywords(dockerfile: Dockerfile) -> None:
     for instruction in dockerfile.instructions:
         keywords = [instruction.keyword]
@@ -90,9 +106,9 @@ def _check_keywords(dockerfile: Dockerfile) -> None:
         for keyword in keywords:
             if keyword not in KNOWN_KEYWORDS:
                 raise ParseError(
-                    instruction.start,
-                    f"line {instruction.start + 1}: unknown instruction "
-                    f"{keyword.upper()!r}; BuildKit will reject this file",
+                    instruction.start + 1,
+                    f"unknown instruction {keyword.upper()!r}; BuildKit "
+                    "rejects this file, so fix the instruction first",
                 )
 
 
@@ -195,11 +211,10 @@ def _apply(
     assert decision.finding is not None
     finding = decision.finding
     try:
-        check_ambiguities(dockerfile)
+        check_swallowed_lines(dockerfile)
         placement = place(dockerfile, stage)
     except Ambiguous as error:
-        ambiguity = Finding("LF007", error.line, error.message)
-        return Result(Status.REFUSED, data, error.message, (finding, ambiguity))
+        return _refuse(data, error, finding)
     output = splice(dockerfile, placement, options.user)
     reason = f"add USER {options.user} {placement.description}; {decision.cause}"
     return Result(Status.FIXED, output, reason, (finding,))

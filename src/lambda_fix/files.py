@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -55,16 +56,13 @@ def write_atomic(path: Path, data: bytes, original: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        try:
+        # Only root may give a file away; the mode is kept either way.
+        with contextlib.suppress(OSError):
             os.chown(temporary, info.st_uid, info.st_gid)
-        except OSError:
-            pass  # Only root may give a file away; the mode is kept anyway.
         if path.read_bytes() != original:
             raise FileError("changed on disk while lambda-fix ran; run it again")
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise

@@ -24,9 +24,7 @@ LAMBDA_REPOSITORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "ECR pull-through cache",
-        re.compile(
-            rf"{_ECR_HOST}/(?:{_NAME}/)+(?:lambda/|amazon/aws-lambda-){_NAME}"
-        ),
+        re.compile(rf"{_ECR_HOST}/(?:{_NAME}/)+(?:lambda/|amazon/aws-lambda-){_NAME}"),
     ),
 )
 

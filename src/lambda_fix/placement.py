@@ -10,6 +10,7 @@ user.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from lambda_fix.stages import Stage
 from lambda_fix.syntax import (
     KNOWN_KEYWORDS,
     Dockerfile,
+    DockerfileError,
     Instruction,
     ends_with_escape,
     indentation,
@@ -31,13 +33,8 @@ TARGETS = frozenset({"cmd", "entrypoint", "healthcheck"})
 _SPACED_HEREDOC = re.compile(r"\d*<<-?\Z")
 
 
-class Ambiguous(Exception):
+class Ambiguous(DockerfileError):
     """BuildKit reads the file differently from how it looks."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -54,11 +51,21 @@ class Placement:
     description: str
 
 
-def check_ambiguities(dockerfile: Dockerfile) -> None:
-    """Raise Ambiguous where BuildKit's reading differs from the layout."""
+def check_spaced_heredocs(dockerfile: Dockerfile) -> None:
+    """Raise Ambiguous for `<< EOF`, which BuildKit versions read differently.
+
+    Current BuildKit takes no heredoc there, so the body lines become
+    instructions, which usually also makes the file invalid; this check runs
+    first so the message names the cause.
+    """
+    for instruction in dockerfile.instructions:
+        _check_spaced_heredoc(instruction)
+
+
+def check_swallowed_lines(dockerfile: Dockerfile) -> None:
+    """Raise Ambiguous where an empty continuation line hides an instruction."""
     for instruction in dockerfile.instructions:
         _check_swallowed_lines(dockerfile, instruction)
-        _check_spaced_heredoc(instruction)
 
 
 def _check_swallowed_lines(dockerfile: Dockerfile, instruction: Instruction) -> None:
@@ -74,7 +81,7 @@ def _check_swallowed_lines(dockerfile: Dockerfile, instruction: Instruction) -> 
         if words[0].lower() in KNOWN_KEYWORDS:
             raise Ambiguous(
                 index + 1,
-                f"line {index + 1} looks like a {words[0].upper()} instruction, "
+                f"this looks like a {words[0].upper()} instruction, "
                 f"but the empty line {first_empty + 1} inside the continuation "
                 f"of line {instruction.start + 1} makes BuildKit fold it into "
                 f"that {instruction.keyword.upper()}; remove the trailing "
@@ -89,11 +96,11 @@ def _check_spaced_heredoc(instruction: Instruction) -> None:
     if keyword not in ("run", "copy", "add") or "<<" not in instruction.text:
         return
     words = shell_words(instruction.text)
-    for word, following in zip(words, words[1:]):
+    for word, following in itertools.pairwise(words):
         if _SPACED_HEREDOC.match(word) and following[:1] not in ("", "<", ">"):
             raise Ambiguous(
                 instruction.start + 1,
-                f"line {instruction.start + 1} has '{word} {following}': "
+                f"'{word} {following}' is not a heredoc to current BuildKit; "
                 "BuildKit versions disagree on whether a space may follow "
                 f"'<<', so write '{word}{following}' without the space",
             )
@@ -138,13 +145,13 @@ def _place_above(dockerfile: Dockerfile, target: Instruction) -> Placement:
 
 
 def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
-    last_text = dockerfile.line_text(anchor.end)
-    if not anchor.heredocs and ends_with_escape(last_text, dockerfile.escape):
+    if anchor.open_at_end:
         raise Ambiguous(
-            anchor.end + 1,
-            f"line {anchor.end + 1} is the last line and ends with the escape "
-            f"character {dockerfile.escape!r}, so BuildKit would fold a new "
-            "line into it; remove the trailing escape character",
+            anchor.start + 1,
+            f"this {anchor.keyword.upper()} continues to the end of the file "
+            f"(a line ends with the escape character {dockerfile.escape!r}), so "
+            "BuildKit would fold an appended line into it; remove the trailing "
+            "escape character",
         )
     line = anchor.end + 1
     total = len(dockerfile.lines)
@@ -188,7 +195,7 @@ def _separates_with_blank_lines(dockerfile: Dockerfile) -> bool:
     """Whether most neighbouring instructions have a blank line between them."""
     spaced = glued = 0
     instructions = dockerfile.instructions
-    for previous, current in zip(instructions, instructions[1:]):
+    for previous, current in itertools.pairwise(instructions):
         if current.keyword == "from":
             continue
         gap = range(previous.end + 1, current.start)

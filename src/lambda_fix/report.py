@@ -97,7 +97,9 @@ class Report:
             ("skipped", "skipped"),
             ("error", "failed"),
         )
-        parts = [f"{self.counts[key]} {words}" for key, words in labels if self.counts[key]]
+        parts = [
+            f"{self.counts[key]} {words}" for key, words in labels if self.counts[key]
+        ]
         total = sum(self.counts.values())
         if total == 0:
             return "no Dockerfiles found"

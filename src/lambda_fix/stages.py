@@ -11,7 +11,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lambda_fix.syntax import Dockerfile, Instruction, shell_words, unquote
+from lambda_fix.syntax import (
+    Dockerfile,
+    DockerfileError,
+    Instruction,
+    shell_words,
+    unquote,
+)
 
 _VARIABLE = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
@@ -19,13 +25,8 @@ _VARIABLE = re.compile(
 )
 
 
-class StageError(Exception):
+class StageError(DockerfileError):
     """The stages can't be worked out: no FROM, or an unknown target."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,17 @@ _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 
 
-class ParseError(Exception):
-    """A Dockerfile that BuildKit itself rejects while parsing."""
+class DockerfileError(Exception):
+    """A problem at a 1-based line; the message says what to change."""
 
     def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+
+
+class ParseError(DockerfileError):
+    """A Dockerfile that BuildKit itself rejects."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class Instruction:
     onbuild_keyword: str | None = None
     # Lines inside the continuation that held only whitespace.
     empty_continuation_lines: tuple[int, ...] = ()
+    # The file ended while the instruction still continued, so BuildKit
+    # would fold any line appended to the file into it.
+    open_at_end: bool = False
 
     @property
     def written_keyword(self) -> str:
@@ -154,11 +161,11 @@ class _DirectiveParser:
             self.done = True
             return
         if name in self.directives:
-            raise ParseError(line, f"only one '{name}' parser directive is allowed")
+            raise ParseError(line + 1, f"only one '{name}' parser directive is allowed")
         value = match.group(2)
         if name == "escape" and value not in ("\\", "`"):
             raise ParseError(
-                line, f"invalid escape character {value!r}: use '\\' or '`'"
+                line + 1, f"invalid escape character {value!r}: use '\\' or '`'"
             )
         self.directives[name] = value
 
@@ -214,12 +221,12 @@ def scan(data: bytes) -> Dockerfile:
             heredocs = _heredocs_in(logical)
             for heredoc in heredocs:
                 index = _skip_heredoc_body(texts, index, heredoc, start)
+            instruction = replace(instruction, end=index - 1, heredocs=tuple(heredocs))
+        if empty_lines or not ended:
             instruction = replace(
-                instruction, end=index - 1, heredocs=tuple(heredocs)
-            )
-        if empty_lines:
-            instruction = replace(
-                instruction, empty_continuation_lines=tuple(empty_lines)
+                instruction,
+                empty_continuation_lines=tuple(empty_lines),
+                open_at_end=not ended,
             )
         instructions.append(instruction)
 
@@ -244,8 +251,9 @@ def _skip_heredoc_body(
         if candidate == heredoc.name:
             return index
     raise ParseError(
-        start,
-        f"unterminated heredoc: no line '{heredoc.name}' ends it",
+        start + 1,
+        f"heredoc <<{heredoc.name} is never terminated; end its body with a "
+        f"line that holds only {heredoc.name}",
     )
 
 
