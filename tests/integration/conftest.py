@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from integration.containers import Buildah, build_stand_in_bases, unavailable_reason
-
-REPOSITORY = Path(__file__).resolve().parents[2]
-FIXTURES = REPOSITORY / "fixtures"
-CORPUS = REPOSITORY.parent / "shared" / "corpus"
+from tests.integration.containers import (
+    Buildah,
+    build_stand_in_bases,
+    unavailable_reason,
+)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.integration.paths import REPOSITORY
+
 CHECKOV = REPOSITORY / ".venv-checkov" / "bin" / "checkov"
 HADOLINT = REPOSITORY / ".venv" / "bin" / "hadolint"
 

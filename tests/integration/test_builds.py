@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from integration.conftest import FIXTURES
-from integration.containers import (
+from lambda_fix import Options, Status, fix_text
+from lambda_fix.syntax import scan
+from tests.integration.containers import (
     STAND_IN_BASES,
     Buildah,
     Outcome,
     check_task_files_readable,
 )
-from lambda_fix import Options, Status, fix_text
-from lambda_fix.syntax import scan
+from tests.integration.paths import FIXTURES
 
 BUILDS = FIXTURES / "builds"
 CASES = sorted(

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from integration.conftest import CORPUS, FIXTURES
-from integration.scanners import (
+from lambda_fix import Status, fix_text
+from lambda_fix.stages import is_root, select_stage, split_stages
+from lambda_fix.syntax import scan
+from tests.integration.paths import CORPUS, FIXTURES
+from tests.integration.scanners import (
     CheckovReport,
     HadolintFinding,
     checkov_missing_reason,
@@ -24,9 +27,6 @@ from integration.scanners import (
     run_checkov,
     run_hadolint,
 )
-from lambda_fix import Status, fix_text
-from lambda_fix.stages import is_root, select_stage, split_stages, user_part
-from lambda_fix.syntax import scan
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +60,45 @@ def _collect_cases() -> list[Case]:
     return cases
 
 
+def _inserted_lines(before: bytes, after: bytes) -> list[int]:
+    """Return the 1-based lines of `after` that the fix added."""
+    matcher = difflib.SequenceMatcher(
+        a=before.splitlines(), b=after.splitlines(), autojunk=False
+    )
+    lines = []
+    for tag, _, _, start, end in matcher.get_opcodes():
+        assert tag in ("equal", "insert"), "the fix changed an existing line"
+        if tag == "insert":
+            lines.extend(range(start + 1, end + 1))
+    return lines
+
+
 CASES = _collect_cases()
 CASE_IDS = [case.name for case in CASES]
+
+
+def _checkov_misreads(case: Case) -> bool:
+    """Whether the line above the inserted USER ends with an escaped backslash.
+
+    BuildKit reads `\\\\` at the end of a line as a literal backslash, but
+    Checkov's parser (dockerfile-parse) continues the line and folds the new
+    USER into the instruction above it.
+    """
+    lines = case.after.splitlines()
+    inserted = _inserted_lines(case.before, case.after)
+    return lines[inserted[0] - 2].rstrip().endswith(b"\\\\")
+
+
+def _checkov_params() -> list[object]:
+    params: list[object] = []
+    for case in CASES:
+        marks = []
+        if _checkov_misreads(case):
+            reason = "Checkov continues a line that ends with an escaped backslash"
+            marks.append(pytest.mark.xfail(reason=reason, strict=True))
+        params.append(pytest.param(case, id=case.name, marks=marks))
+    return params
+
 
 # A root image whose CKV_DOCKER_3 failure is suppressed as LF004 suggests.
 SUPPRESSED = b"""\
@@ -131,15 +168,16 @@ def test_checkov_flags_input(checkov: dict[str, CheckovReport], case: Case) -> N
     report = checkov["before"]
     if not users:
         assert report.outcomes(case.name, "CKV_DOCKER_3") == {"failed"}
-    elif user_part(users[-1]) == "root":
+    elif users[-1] == "root":
         assert report.outcomes(case.name, "CKV_DOCKER_8") == {"failed"}
     elif is_root(users[-1]):
-        # CKV_DOCKER_8 (checkov 3.3) matches only the name root, so uid 0
-        # passes it; Trivy and hadolint still flag it, and lambda-fix fixes it.
+        # CKV_DOCKER_8 (checkov 3.3) matches only the exact value root, so
+        # `USER 0`, `USER root:root` and `USER root:1001` pass it. hadolint
+        # still flags them, and lambda-fix fixes them.
         assert report.outcomes(case.name, "CKV_DOCKER_8") == {"passed"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", _checkov_params())
 def test_checkov_passes_fix(checkov: dict[str, CheckovReport], case: Case) -> None:
     report = checkov["after"]
     assert report.outcomes(case.name, "CKV_DOCKER_3") == {"passed"}
@@ -150,19 +188,6 @@ def test_checkov_skip_comment_suppresses(checkov: dict[str, CheckovReport]) -> N
     """The suppression LF004 suggests turns the failure into a skip."""
     outcomes = checkov["before"].outcomes(SUPPRESSED_CASE, "CKV_DOCKER_3")
     assert outcomes == {"skipped"}
-
-
-def _inserted_lines(before: bytes, after: bytes) -> list[int]:
-    """Return the 1-based lines of `after` that the fix added."""
-    matcher = difflib.SequenceMatcher(
-        a=before.splitlines(), b=after.splitlines(), autojunk=False
-    )
-    lines = []
-    for tag, _, _, start, end in matcher.get_opcodes():
-        assert tag in ("equal", "insert"), "the fix changed an existing line"
-        if tag == "insert":
-            lines.extend(range(start + 1, end + 1))
-    return lines
 
 
 def _built_stage_lines(data: bytes) -> range:
