@@ -26,6 +26,7 @@ def load_case(name: str) -> tuple[bytes, bytes | None, dict[str, object], Option
         user=meta.get("user", "1001:1001"),
         target=meta.get("target"),
         build_args=meta.get("build_args", {}),
+        used_by_sam=meta.get("used_by_sam", False),
     )
     return data, expected, meta, options
 

@@ -34,8 +34,8 @@ _CONSEQUENCE = (
 )
 
 _OCTAL = re.compile(r"[0-7]{1,4}\Z")
-_SYMBOLIC_CLAUSE = re.compile(r"([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)\Z")
-_SYMBOLIC_ACTION = re.compile(r"([-+=])([rwxXst]*|[ugo])")
+_SYMBOLIC_CLAUSE = re.compile(r"([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)\Z")
+_SYMBOLIC_ACTION = re.compile(r"([-+=])([ugo]|[rwxXst]*)")
 _DASH_MODE = re.compile(r"-[rwxXst]+\Z")
 _SHORT_OPTIONS = re.compile(r"-[A-Za-z]+\Z")
 _SHELL_OPERATOR = set("();<>|&")
