@@ -10,6 +10,7 @@ suggests and the text of it that the message must contain.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,25 @@ class Builder:
         return self.cache[key]
 
 
+def _variants() -> list[tuple[str, str, bool]]:
+    """Every (case, Dockerfile name, fixed) that a test below builds."""
+    variants = []
+    for case in CASES:
+        variants += [(case, "Dockerfile", False), (case, "Dockerfile", True)]
+    variants.append(("run-after-cmd", "naive.Dockerfile", False))
+    variants += [(case, "suggested.Dockerfile", True) for case in LF003_CASES]
+    return variants
+
+
 @pytest.fixture(scope="session")
 def builder(buildah: Buildah, tmp_path_factory: pytest.TempPathFactory) -> Builder:
-    return Builder(buildah, tmp_path_factory.mktemp("fixed"))
+    """A Builder that has built every variant, two at a time."""
+    built = Builder(buildah, tmp_path_factory.mktemp("fixed"))
+    # buildah spends much of a build waiting on storage; two builds at once
+    # on the shared storage root (which buildah locks) take less wall time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda variant: built.build(*variant), _variants()))
+    return built
 
 
 def test_stand_in_bases_cover_fixtures() -> None:
