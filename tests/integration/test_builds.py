@@ -1,10 +1,11 @@
 """Build tier: fixed Dockerfiles still build, keep their config and run.
 
 Each case in fixtures/builds/<case>/ is a Dockerfile with its build context,
-written for the busybox stand-in bases. Optional files in a case:
-naive.Dockerfile, a USER line placed straight above CMD, which must fail;
-suggested.Dockerfile and suggestion.txt, the change an LF003 message
-suggests and the text of it that the message must contain.
+written for the busybox stand-in bases. A case may also have
+naive.Dockerfile, with a USER line placed straight above CMD, which must
+fail to build. An LF003 case has suggested.Dockerfile, the file after the
+change that the warning suggests, and suggestion.txt, the text of that
+change, which the warning must contain.
 """
 
 from __future__ import annotations

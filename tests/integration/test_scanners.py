@@ -2,9 +2,10 @@
 
 Cases are the golden fixtures whose expected output is a fix, the files in
 fixtures/scanners/, and every corpus file that lambda-fix fixes. Before the
-fix, Checkov's CKV_DOCKER_3 fails where the file has no USER and
-CKV_DOCKER_8 where its last USER is root; after it both pass, hadolint
-reports no DL3002 in the built stage and no DL3066 on the inserted line.
+fix, Checkov's CKV_DOCKER_3 fails where the file has no USER, and
+CKV_DOCKER_8 fails where its last USER is root. After the fix both pass,
+and hadolint reports no DL3002 in the built stage and no DL3066 on the
+inserted line.
 """
 
 from __future__ import annotations
@@ -208,6 +209,38 @@ def test_hadolint_passes_fix(
         return
     built = _built_stage_lines(case.after)
     inserted = _inserted_lines(case.before, case.after)
-    for finding in after:
-        assert not (finding.code == "DL3002" and finding.line in built), finding
-        assert not (finding.code == "DL3066" and finding.line in inserted), finding
+    root_users = [f.line for f in after if f.code == "DL3002" and f.line in built]
+    named_users = [f.line for f in after if f.code == "DL3066" and f.line in inserted]
+    assert root_users == []
+    assert named_users == []
+
+
+BUILDER_ENDS_AS_ROOT = """\
+FROM public.ecr.aws/lambda/provided:al2023 AS build
+USER root
+RUN dnf install -y golang
+{ending}
+FROM public.ecr.aws/lambda/provided:al2023
+COPY --from=build /bootstrap ${{LAMBDA_RUNTIME_DIR}}/bootstrap
+USER 1001:1001
+CMD ["handler"]
+"""
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["", "# hadolint ignore=DL3002\nUSER root\n", "USER 1001:1001\n"],
+    ids=["as-is", "ignore-pragma", "user-at-end"],
+)
+def test_hadolint_builder_stage_remedies(tmp_path: Path, ending: str) -> None:
+    """The README's two remedies for DL3002 on a builder stage work."""
+    reason = hadolint_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    path = tmp_path / "Dockerfile"
+    path.write_text(BUILDER_ENDS_AS_ROOT.format(ending=ending))
+    codes = [finding.code for finding in run_hadolint([path])[path]]
+    if ending:
+        assert "DL3002" not in codes
+    else:
+        assert "DL3002" in codes

@@ -2,7 +2,7 @@
 
 Each rule lives in its own module and exposes the same `check` function.
 The core calls `check` below once, for Lambda images that it fixed or left
-unchanged, so every rule sees an image whose final user is (or will be,
+unchanged, so every rule gets an image whose final user is (or will be,
 after the fix) not root.
 """
 

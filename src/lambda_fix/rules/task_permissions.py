@@ -43,7 +43,7 @@ _SHELL_OPERATOR = set("();<>|&")
 
 @dataclass(frozen=True)
 class OtherAccess:
-    """What a mode does to the other-read and other-execute bits.
+    """The effect of a mode on the other-read and other-execute bits.
 
     True sets the bit, False clears it and None leaves it as it was.
     """
@@ -206,14 +206,29 @@ def _check_copy(instruction: Instruction, context: _Context) -> str:
     operands = _copy_operands(instruction.args)
     if access is None or len(operands) < 2:
         return ""
+
     sources, destination = operands[:-1], operands[-1]
     root = context.under_task_root(context.resolve(destination))
     if root is None:
         return ""
     directories = [source for source in sources if _looks_like_directory(source)]
-    keyword = instruction.written_keyword.upper()
-    if access.read is not False and (access.execute is not False or not directories):
+    closes_directories = access.execute is False and bool(directories)
+    if access.read is not False and not closes_directories:
         return ""
+
+    keyword = instruction.written_keyword.upper()
+    chown = _flag_value(instruction, "chown")
+    return _copy_message(keyword, mode, sources, directories, root, chown)
+
+
+def _copy_message(
+    keyword: str,
+    mode: str,
+    sources: list[str],
+    directories: list[str],
+    root: str,
+    chown: str | None,
+) -> str:
     if directories:
         suggested = "755"
         if _OCTAL.match(mode):
@@ -231,7 +246,6 @@ def _check_copy(instruction: Instruction, context: _Context) -> str:
             f"{keyword} --chmod={mode} makes {', '.join(sources)} in {root} "
             "unreadable to other users"
         )
-    chown = _flag_value(instruction, "chown")
     if chown is not None:
         problem += (
             f"; --chown={chown} does not help, because Lambda's user is not that owner"
