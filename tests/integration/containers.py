@@ -135,7 +135,7 @@ class Buildah:
             self._run("rm", name)
 
 
-def build_stand_in_bases(buildah: Buildah, workdir: Path) -> None:
+def build_stand_in_bases(buildah: Buildah, workdir: Path) -> Outcome:
     """Build one busybox image and tag it with every stand-in base name."""
     context = workdir / "stand-in-base"
     context.mkdir(parents=True)
@@ -147,9 +147,9 @@ def build_stand_in_bases(buildah: Buildah, workdir: Path) -> None:
     containerfile = context / "Containerfile"
     containerfile.write_text(STAND_IN_CONTAINERFILE)
     built = buildah.build(context, containerfile, STAND_IN_BASES[0])
-    assert built.ok, built.output
-    tagged = buildah.tag(STAND_IN_BASES[0], *STAND_IN_BASES[1:])
-    assert tagged.ok, tagged.output
+    if not built.ok:
+        return built
+    return buildah.tag(STAND_IN_BASES[0], *STAND_IN_BASES[1:])
 
 
 # Lists what the Lambda user can't read under the task root: files without
