@@ -156,12 +156,10 @@ def _options(settings: Settings, path: Path | None) -> Options:
     )
 
 
-def _fix_stdin(options: Options, mode: Mode, report: Report) -> FileOutcome:
+def _fix_stdin(options: Options) -> FileOutcome:
     data = sys.stdin.buffer.read()
     result = fix_text(data, options)
     diff = unified_diff("-", data, result.output) if result.changed else b""
-    if mode is not Mode.CHECK:
-        report.mode = Mode.WRITE
     return FileOutcome("-", result, diff=diff)
 
 
@@ -264,10 +262,16 @@ def command(
         quiet=quiet,
         color=use_color(color.value, sys.stderr),
     )
+    stdin = [str(path) for path in paths] == ["-"]
     fmt = output_format.value if output_format else None
     if fmt is None and (mode is Mode.DIFF or output is not None):
         fmt = "text"
-    stdin = [str(path) for path in paths] == ["-"]
+    if fmt is None and stdin and mode is Mode.WRITE:
+        fmt = "text"
+    # Standard input in the text format prints the fixed file, which counts
+    # as writing it; other formats only describe the fix.
+    if stdin and fmt == "text" and mode is Mode.DIFF:
+        mode = report.mode = Mode.WRITE
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
 
@@ -296,7 +300,7 @@ def command(
     for path, name, settings in jobs:
         options = _options(settings, path)
         if path is None:
-            outcome = _fix_stdin(options, mode, report)
+            outcome = _fix_stdin(options)
         else:
             outcome = process_file(path, name, options, mode)
         if stream_diffs and outcome.diff:
@@ -306,11 +310,11 @@ def command(
         outcomes.append(outcome)
 
     exit_code = report.exit_code
-    if stdin and fmt in (None, "text") and mode is not Mode.CHECK:
-        result = outcomes[-1].result
-        assert result is not None
-        sys.stdout.buffer.write(result.output)
-        sys.stdout.flush()
+    if stdin and fmt == "text":
+        outcome = outcomes[-1]
+        assert outcome.result is not None
+        text = outcome.result.output if mode is Mode.WRITE else outcome.diff
+        _write_stdout(text, output)
     elif fmt is not None and not stream_diffs:
         reports.insert(0, Destination(fmt, output))
     for destination in reports:
@@ -321,6 +325,14 @@ def command(
     if not quiet and not stdin:
         sys.stderr.write(report.summary() + "\n")
     raise typer.Exit(exit_code)
+
+
+def _write_stdout(data: bytes, output: Path | None) -> None:
+    if output is not None:
+        output.write_bytes(data)
+        return
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def _warn_named_users(
