@@ -71,14 +71,14 @@ class Settings:
         return replace(self, **merged)
 
     def excludes(self, path: Path) -> bool:
-        """Whether an exclude glob matches the path."""
+        """Check whether an exclude glob matches the path."""
         relative = self._relative(path)
         return relative is not None and any(
             glob_match(pattern, relative) for pattern in self.exclude
         )
 
     def includes(self, path: Path) -> bool:
-        """Whether an include glob matches the path."""
+        """Check whether an include glob matches the path."""
         relative = self._relative(path)
         return relative is not None and any(
             glob_match(pattern, relative) for pattern in self.include

@@ -50,5 +50,5 @@ def compile_glob(pattern: str, anchored: bool = False) -> re.Pattern[str]:
 
 
 def glob_match(pattern: str, path: str, anchored: bool = False) -> bool:
-    """Whether a relative path (or one of its parent directories) matches."""
+    """Check whether a relative path or one of its parent directories matches."""
     return compile_glob(pattern, anchored).match(path) is not None

@@ -10,7 +10,7 @@ from lambda_fix.syntax import Dockerfile
 
 @dataclass(frozen=True)
 class Insertion:
-    """Where the new text goes in the input, for reports that describe fixes.
+    """The inserted text and its position in the input, for reports of fixes.
 
     `line` and `column` (both 1-based) locate the insertion point in the
     input: the start of a line, or the end of a last line that has no line

@@ -6,7 +6,7 @@ skipped file:
 - `# lambda-fix: ignore` skips the whole file, and
   `# lambda-fix: ignore=LF001,LF005` ignores those codes in the file.
 - The `select` and `ignore` settings (command line or configuration).
-- Foreign suppressions, where another scanner's ignore says that root is
+- Foreign suppressions, where another scanner's ignore states that root is
   intended: `# checkov:skip=CKV_DOCKER_3` or `CKV_DOCKER_8`,
   `# trivy:ignore:AVD-DS-0002` (or `DS002`, `DS-0002`) unless its `:exp:`
   date has passed, `# hadolint ignore=DL3002`, and a .trivyignore entry that
@@ -45,7 +45,7 @@ _HADOLINT = re.compile(r"hadolint\s+(?:global\s+)?ignore=[A-Z0-9, ]*\bDL3002\b")
 
 @dataclass(frozen=True)
 class Verdict:
-    """What to suppress in one file.
+    """The suppression decision for one file.
 
     A non-empty `file_reason` skips the whole file. `ignored` maps each code
     of the file's findings that is ignored to the reason why.
@@ -81,7 +81,7 @@ def review(data: bytes, findings: Sequence[Finding], options: Options) -> Verdic
 
 
 def matches(code: str, patterns: Sequence[str]) -> bool:
-    """Whether a code equals or starts with one of the codes or prefixes."""
+    """Check whether a code equals or starts with one of the codes or prefixes."""
     return any(code.startswith(pattern) for pattern in patterns)
 
 

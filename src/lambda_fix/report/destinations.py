@@ -1,4 +1,4 @@
-"""Where the formats go: --output-format and --output, and each --report."""
+"""Destinations of the formats: --output-format with --output, and each --report."""
 
 from __future__ import annotations
 

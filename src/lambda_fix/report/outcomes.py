@@ -1,4 +1,4 @@
-"""What every output format needs to know about a run's file outcomes."""
+"""Statuses, counts and advice that every output format derives from outcomes."""
 
 from __future__ import annotations
 
