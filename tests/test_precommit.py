@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
+from lambda_fix.discover import is_dockerfile_name
 
 CHECKOUT = Path(__file__).parent.parent
 HOOKS: list[dict[str, Any]] = yaml.safe_load(
@@ -46,6 +47,11 @@ def test_files_pattern(hook: dict[str, Any], name: str, expected: bool) -> None:
         hook["exclude"], name
     )
     assert chosen == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), NAMES)
+def test_files_pattern_matches_discovery(name: str, expected: bool) -> None:
+    assert is_dockerfile_name(name.rsplit("/", 1)[-1]) == expected
 
 
 def test_hook_entries() -> None:

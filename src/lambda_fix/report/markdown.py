@@ -39,7 +39,13 @@ def render(outcomes: Sequence[FileOutcome], mode: Mode) -> bytes:
         parts.append("### Why\n\n" + WHY.format(who=_who(users)))
     warnings = _warnings(outcomes)
     if warnings:
-        parts.append("### Warnings\n\n" + "".join(warnings))
+        count = len(warnings)
+        alert = (
+            "> [!WARNING]\n"
+            f"> {count} {'finding needs' if count == 1 else 'findings need'} a "
+            "look before this is merged.\n\n"
+        )
+        parts.append("### Warnings\n\n" + alert + "".join(warnings))
     failures = _failures(outcomes, mode)
     if failures:
         parts.append("### Not fixed\n\n" + "".join(failures))
