@@ -74,6 +74,10 @@ CONFIG_HELP = (
 ISOLATED_HELP = "Ignore all configuration files."
 
 
+# A file to fix (None for standard input), its display name and settings.
+Job = tuple[Path | None, str, Settings]
+
+
 class OutputFormat(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
@@ -263,31 +267,15 @@ def command(
         color=use_color(color.value, sys.stderr),
     )
     stdin = [str(path) for path in paths] == ["-"]
-    fmt = output_format.value if output_format else None
-    if fmt is None and (mode is Mode.DIFF or output is not None):
-        fmt = "text"
-    if fmt is None and stdin and mode is Mode.WRITE:
-        fmt = "text"
+    fmt = _primary_format(output_format, mode, output, stdin)
     # Standard input in the text format prints the fixed file, which counts
     # as writing it; other formats only describe the fix.
     if stdin and fmt == "text" and mode is Mode.DIFF:
         mode = report.mode = Mode.WRITE
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
-
     try:
-        resolver = Resolver(config, isolated)
-        if stdin:
-            jobs: list[tuple[Path | None, str, Settings]] = [
-                (None, "-", command_line.over(resolver.for_directory(Path.cwd())))
-            ]
-            missing: list[str] = []
-        else:
-            files, missing = _collect_paths(paths, resolver)
-            jobs = [
-                (path, name, command_line.over(resolver.for_file(path)))
-                for path, name in files
-            ]
+        jobs, missing = _plan(paths, stdin, Resolver(config, isolated), command_line)
     except ConfigError as error:
         _fail(str(error))
 
@@ -314,7 +302,10 @@ def command(
         outcome = outcomes[-1]
         assert outcome.result is not None
         text = outcome.result.output if mode is Mode.WRITE else outcome.diff
-        _write_stdout(text, output)
+        try:
+            _write_stdout(text, output)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
     elif fmt is not None and not stream_diffs:
         reports.insert(0, Destination(fmt, output))
     for destination in reports:
@@ -327,6 +318,38 @@ def command(
     raise typer.Exit(exit_code)
 
 
+def _primary_format(
+    chosen: OutputFormat | None, mode: Mode, output: Path | None, stdin: bool
+) -> str | None:
+    """Pick the format of standard output; None leaves it empty.
+
+    The default is text, except that --write and --check print nothing, and
+    --write on standard input prints the fixed file.
+    """
+    if chosen is not None:
+        return chosen.value
+    if mode is Mode.DIFF or output is not None or (stdin and mode is Mode.WRITE):
+        return "text"
+    return None
+
+
+def _plan(
+    paths: list[Path], stdin: bool, resolver: Resolver, command_line: Settings
+) -> tuple[list[Job], list[str]]:
+    """List each file with its merged settings, and the missing paths.
+
+    Raises ConfigError for an invalid configuration file.
+    """
+    if stdin:
+        settings = command_line.over(resolver.for_directory(Path.cwd()))
+        return [(None, "-", settings)], []
+    files, missing = _collect_paths(paths, resolver)
+    jobs: list[Job] = [
+        (path, name, command_line.over(resolver.for_file(path))) for path, name in files
+    ]
+    return jobs, missing
+
+
 def _write_stdout(data: bytes, output: Path | None) -> None:
     if output is not None:
         output.write_bytes(data)
@@ -335,9 +358,7 @@ def _write_stdout(data: bytes, output: Path | None) -> None:
     sys.stdout.flush()
 
 
-def _warn_named_users(
-    jobs: list[tuple[Path | None, str, Settings]], quiet: bool
-) -> None:
+def _warn_named_users(jobs: list[Job], quiet: bool) -> None:
     if quiet:
         return
     users = {settings.user for _, _, settings in jobs if settings.user}
