@@ -138,9 +138,10 @@ def apply_sarif_fix(original: str, fix: dict[str, Any]) -> str:
     region = replacement["deletedRegion"]
     assert region["startColumn"] == region["endColumn"]
     assert region["startLine"] == region["endLine"]
-    lines = original.splitlines(keepends=True)
+    # Lines end at LF only, as BuildKit and lambda-fix count them.
+    lines = original.split("\n")
     index = region["startLine"] - 1
-    offset = sum(len(line) for line in lines[:index]) + region["startColumn"] - 1
+    offset = sum(len(line) + 1 for line in lines[:index]) + region["startColumn"] - 1
     inserted = replacement["insertedContent"]["text"]
     return original[:offset] + inserted + original[offset:]
 
@@ -193,3 +194,27 @@ def test_markdown_without_fixes() -> None:
     body = markdown.render([], Mode.DIFF).decode()
     assert "no Dockerfile needs a non-root USER" in body
     assert "### Why" not in body
+
+
+CORPUS = Path(__file__).parent.parent.parent / "shared" / "corpus"
+
+
+def test_corpus_reports_match_schemas() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the corpus of real Dockerfiles is not at {CORPUS}")
+    outcomes = [
+        process_file(path, path.name, Options(), Mode.CHECK)
+        for path in sorted(CORPUS.glob("*.Dockerfile"))
+    ]
+    assert outcomes
+    jsonschema.validate(
+        json.loads(render("json", outcomes, Mode.CHECK)), report_schema()
+    )
+    log = json.loads(render("sarif", outcomes, Mode.CHECK))
+    jsonschema.validate(log, sarif_schema())
+    for outcome in outcomes:
+        if outcome.result is None or outcome.result.insertion is None:
+            continue
+        original = (CORPUS / outcome.path).read_bytes().decode()
+        fixes = sarif.log([outcome], Mode.CHECK)["runs"][0]["results"][0]["fixes"]
+        assert apply_sarif_fix(original, fixes[0]) == outcome.result.output.decode()

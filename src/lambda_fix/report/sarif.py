@@ -4,6 +4,9 @@ Each fixable finding carries a `fixes` entry: one replacement whose
 deletedRegion is empty (startColumn equals endColumn) at the insertion
 point, with the new line as insertedContent. Regions refer to the file as it
 was read, so in --write mode they describe the change just made.
+
+NOTE: line numbers count LF line endings only, as BuildKit does. A viewer
+that also ends lines at a lone CR would place results in such a file lower.
 """
 
 from __future__ import annotations
