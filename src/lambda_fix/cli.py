@@ -172,7 +172,7 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
         return None
     parts = [part for value in values for part in value.split(",") if part.strip()]
     try:
-        return parse_codes(parts, option)
+        return parse_codes(parts)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint=option) from None
 

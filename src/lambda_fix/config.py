@@ -93,15 +93,19 @@ class Settings:
             return None
 
 
-def parse_codes(values: Iterable[str], where: str) -> tuple[str, ...]:
-    """Check finding codes or prefixes such as LF001 or LF00; raise ValueError."""
+def parse_codes(values: Iterable[str], where: str = "") -> tuple[str, ...]:
+    """Check finding codes or prefixes such as LF001 or LF00; raise ValueError.
+
+    `where` (a file and key) starts the error message when given.
+    """
     codes = []
     for value in values:
         code = value.strip().upper()
         if not _CODE.match(code) or not any(known.startswith(code) for known in RULES):
             known = ", ".join(sorted(RULES))
+            prefix = f"{where}: " if where else ""
             raise ValueError(
-                f"{where}: unknown finding code {value!r}; use a code or a "
+                f"{prefix}unknown finding code {value!r}; use a code or a "
                 f"prefix of one of {known}"
             )
         codes.append(code)
@@ -113,7 +117,9 @@ def load(path: Path) -> Settings:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+        raise ConfigError(
+            f"{path}: cannot read: {error.strerror}; check the path"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     if path.name == PYPROJECT:
