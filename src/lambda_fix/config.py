@@ -41,7 +41,7 @@ class Settings:
 
     None means "not set here", so a command-line value can fall back to the
     file's. `root` is the directory that include and exclude globs are
-    relative to, and `source` names the file for messages.
+    relative to.
     """
 
     user: str | None = None
@@ -54,7 +54,6 @@ class Settings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
     root: Path | None = None
-    source: str = ""
 
     def over(self, base: Settings) -> Settings:
         """Return these settings with unset values taken from `base`."""
@@ -64,7 +63,7 @@ class Settings:
             fallback = getattr(base, item.name)
             if item.name == "build_args":
                 merged[item.name] = {**fallback, **value}
-            elif item.name in ("include", "exclude", "root", "source"):
+            elif item.name in ("include", "exclude", "root"):
                 merged[item.name] = fallback
             else:
                 merged[item.name] = fallback if value is None else value
@@ -211,7 +210,7 @@ def _settings(table: Mapping[str, Any], path: Path, prefix: str) -> Settings:
                 + ", ".join(_KEYS)
             )
         values[key.replace("-", "_")] = _value(key, value, where)
-    return Settings(**values, root=path.parent.resolve(), source=str(path))
+    return Settings(**values, root=path.parent.resolve())
 
 
 def _value(key: str, value: Any, where: str) -> Any:
