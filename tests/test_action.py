@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
+from tests.samples import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
 
 CHECKOUT = Path(__file__).parent.parent
 ACTION: dict[str, Any] = yaml.safe_load((CHECKOUT / "action.yml").read_text())

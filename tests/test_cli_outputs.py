@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE, run_cli
+from tests.samples import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE, run_cli
 
 
 def test_default_output_is_diff(repo: Path) -> None:

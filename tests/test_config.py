@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LAMBDA_DOCKERFILE, run_cli
 from lambda_fix.config import ConfigError, Resolver, Settings, find, load
+from tests.samples import LAMBDA_DOCKERFILE, run_cli
 
 
 def write(path: Path, text: str) -> Path:

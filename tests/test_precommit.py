@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
 from lambda_fix.discover import is_dockerfile_name
+from tests.samples import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
 
 CHECKOUT = Path(__file__).parent.parent
 HOOKS: list[dict[str, Any]] = yaml.safe_load(

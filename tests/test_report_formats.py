@@ -11,12 +11,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
 from lambda_fix import Options, fix_text
 from lambda_fix.report import github, markdown, render, sarif
 from lambda_fix.report import json as json_report
 from lambda_fix.report.outcomes import summary
 from lambda_fix.run import FileOutcome, Mode, process_file
+from tests.samples import FIXED_DOCKERFILE, LAMBDA_DOCKERFILE
 
 WARNING_DOCKERFILE = (
     'FROM public.ecr.aws/lambda/python:3.12\nUSER $APP_USER\nCMD ["a.b"]\n'

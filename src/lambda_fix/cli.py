@@ -184,14 +184,18 @@ def _fail(message: str) -> NoReturn:
 
 def command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Dockerfiles or directories; - is stdin.")
+        list[Path],
+        typer.Argument(metavar="PATH", help="Dockerfiles or directories; - is stdin."),
     ],
     write: Annotated[bool, typer.Option("--write", "-w", help=WRITE_HELP)] = False,
     check: Annotated[bool, typer.Option("--check", help=CHECK_HELP)] = False,
     user: Annotated[
-        str | None, typer.Option(help=USER_HELP, show_default=DEFAULT_USER)
+        str | None,
+        typer.Option(metavar="UID[:GID]", help=USER_HELP, show_default=DEFAULT_USER),
     ] = None,
-    target: Annotated[str | None, typer.Option(help=TARGET_HELP)] = None,
+    target: Annotated[
+        str | None, typer.Option(metavar="STAGE", help=TARGET_HELP)
+    ] = None,
     build_arg: Annotated[
         list[str] | None,
         typer.Option("--build-arg", metavar="NAME=VALUE", help=BUILD_ARG_HELP),
@@ -259,7 +263,11 @@ def command(
         select=_codes(select, "--select"),
         ignore=_codes(ignore, "--ignore"),
     )
-    mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DIFF
+    mode = Mode.DIFF
+    if write:
+        mode = Mode.WRITE
+    elif check:
+        mode = Mode.CHECK
     report = Report(
         mode=mode,
         verbose=verbose,
@@ -376,6 +384,8 @@ def main() -> None:
         add_completion=False,
         context_settings={"help_option_names": ["-h", "--help"]},
         pretty_exceptions_enable=False,
+        # Plain click messages: one line per error, no boxes drawn by rich.
+        rich_markup_mode=None,
     )
     app.command(help=HELP, no_args_is_help=True)(command)
     app(prog_name="lambda-fix")

@@ -145,13 +145,13 @@ def _place_above(dockerfile: Dockerfile, target: Instruction) -> Placement:
 
 
 def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
-    last_text = dockerfile.line_text(anchor.end)
-    if not anchor.heredocs and ends_with_escape(last_text, dockerfile.escape):
+    if anchor.open_at_end:
         raise Ambiguous(
-            anchor.end + 1,
-            "the last line ends with the escape "
-            f"character {dockerfile.escape!r}, so BuildKit would fold a new "
-            "line into it; remove the trailing escape character",
+            anchor.start + 1,
+            f"this {anchor.keyword.upper()} continues to the end of the file "
+            f"(a line ends with the escape character {dockerfile.escape!r}), so "
+            "BuildKit would fold an appended line into it; remove the trailing "
+            "escape character",
         )
     line = anchor.end + 1
     total = len(dockerfile.lines)

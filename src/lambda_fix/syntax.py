@@ -84,6 +84,9 @@ class Instruction:
     onbuild_keyword: str | None = None
     # Lines inside the continuation that held only whitespace.
     empty_continuation_lines: tuple[int, ...] = ()
+    # The file ended while the instruction still continued, so BuildKit
+    # would fold any line appended to the file into it.
+    open_at_end: bool = False
 
     @property
     def written_keyword(self) -> str:
@@ -219,9 +222,11 @@ def scan(data: bytes) -> Dockerfile:
             for heredoc in heredocs:
                 index = _skip_heredoc_body(texts, index, heredoc, start)
             instruction = replace(instruction, end=index - 1, heredocs=tuple(heredocs))
-        if empty_lines:
+        if empty_lines or not ended:
             instruction = replace(
-                instruction, empty_continuation_lines=tuple(empty_lines)
+                instruction,
+                empty_continuation_lines=tuple(empty_lines),
+                open_at_end=not ended,
             )
         instructions.append(instruction)
 
