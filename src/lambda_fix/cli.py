@@ -5,16 +5,21 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from lambda_fix import __version__
-from lambda_fix.core import Status, fix_text
+from lambda_fix.config import ConfigError, Resolver, Settings, parse_codes
+from lambda_fix.core import fix_text
+from lambda_fix.diff import unified_diff
 from lambda_fix.discover import is_dockerfile_name, iter_dockerfiles
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
 from lambda_fix.report import EXIT_ERROR, Report, use_color
+from lambda_fix.report.destinations import Destination, parse_report
+from lambda_fix.report.destinations import write as write_report
 from lambda_fix.run import FileOutcome, Mode, process_file
+from lambda_fix.trivyignore import find_entry
 
 HELP = """\
 Add a non-root USER to Dockerfiles of AWS Lambda container images.
@@ -40,6 +45,45 @@ BUILD_ARG_HELP = (
 WRITE_HELP = "Write fixes in place instead of printing a diff."
 CHECK_HELP = "Write nothing and print no diff; list the files that would change."
 COLOR_HELP = "Colour output: auto (a terminal without NO_COLOR), always or never."
+OUTPUT_FORMAT_HELP = (
+    "Format of standard output (or --output): text (unified diff), json, sarif, "
+    "github (Actions annotations) or markdown (a pull-request body). Default: "
+    "text, and nothing with --write or --check."
+)
+OUTPUT_HELP = "Write the --output-format output to this file instead of stdout."
+REPORT_HELP = (
+    "Also write FORMAT to PATH (- is stdout), such as json=report.json; "
+    "repeat for more."
+)
+SELECT_HELP = (
+    "Report and act on only these finding codes or prefixes (LF001, LF00); "
+    "comma-separated or repeated."
+)
+IGNORE_HELP = (
+    "Ignore these finding codes or prefixes; ignoring LF001 leaves files "
+    "unchanged. Comma-separated or repeated."
+)
+FOREIGN_HELP = (
+    "Fix files even where a Checkov, Trivy or hadolint ignore (comment or "
+    ".trivyignore) accepts root."
+)
+CONFIG_HELP = (
+    "Read settings from this TOML file only, instead of the nearest "
+    ".lambda-fix.toml or pyproject.toml [tool.lambda-fix]."
+)
+ISOLATED_HELP = "Ignore all configuration files."
+
+
+# A file to fix (None for standard input), its display name and settings.
+Job = tuple[Path | None, str, Settings]
+
+
+class OutputFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
 
 
 class ColorChoice(str, enum.Enum):
@@ -67,18 +111,30 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
     return build_args
 
 
-def _collect_paths(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Expand directories; return (file, display name) pairs and missing paths."""
+def _collect_paths(
+    paths: list[Path], resolver: Resolver
+) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Expand directories; return (file, display name) pairs and missing paths.
+
+    Files that an exclude glob of their configuration matches are dropped,
+    even when named on the command line, so pre-commit honours excludes.
+    """
     files: list[tuple[Path, str]] = []
     missing: list[str] = []
+
+    def included(path: Path) -> bool:
+        return resolver.for_file(path).includes(path)
+
     for path in paths:
         if path.is_dir() and not is_dockerfile_name(path.name):
-            files.extend((found, _display(found)) for found in iter_dockerfiles(path))
+            found = iter_dockerfiles(path, included)
+            files.extend((item, _display(item)) for item in found)
         elif path.exists() or path.is_symlink():
             files.append((path, _display(path)))
         else:
             missing.append(str(path))
-    return files, missing
+    kept = [item for item in files if not resolver.for_file(item[0]).excludes(item[0])]
+    return kept, missing
 
 
 def _display(path: Path) -> str:
@@ -88,18 +144,42 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def _fix_stdin(options: Options, check: bool, report: Report) -> int:
+def _options(settings: Settings, path: Path | None) -> Options:
+    """Turn merged settings into the core's options for one file."""
+    foreign = settings.foreign_suppressions is not False
+    entry = find_entry(path) if foreign and path is not None else ""
+    return Options(
+        user=settings.user or DEFAULT_USER,
+        target=settings.target,
+        build_args=dict(settings.build_args),
+        include_custom_runtimes=bool(settings.include_custom_runtimes),
+        select=settings.select or (),
+        ignore=settings.ignore or (),
+        foreign_suppressions=foreign,
+        trivyignore_entry=entry,
+    )
+
+
+def _fix_stdin(options: Options) -> FileOutcome:
     data = sys.stdin.buffer.read()
     result = fix_text(data, options)
-    outcome = FileOutcome("-", result)
-    if not check:
-        sys.stdout.buffer.write(result.output)
-        sys.stdout.flush()
-        report.mode = Mode.WRITE
-    report.add(outcome)
-    if result.status is Status.REFUSED:
-        return EXIT_ERROR
-    return report.exit_code
+    diff = unified_diff("-", data, result.output) if result.changed else b""
+    return FileOutcome("-", result, diff=diff)
+
+
+def _codes(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    parts = [part for value in values for part in value.split(",") if part.strip()]
+    try:
+        return parse_codes(parts)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint=option) from None
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"lambda-fix: error: {message}\n")
+    raise typer.Exit(EXIT_ERROR)
 
 
 def command(
@@ -110,8 +190,9 @@ def command(
     write: Annotated[bool, typer.Option("--write", "-w", help=WRITE_HELP)] = False,
     check: Annotated[bool, typer.Option("--check", help=CHECK_HELP)] = False,
     user: Annotated[
-        str, typer.Option(metavar="UID[:GID]", help=USER_HELP)
-    ] = DEFAULT_USER,
+        str | None,
+        typer.Option(metavar="UID[:GID]", help=USER_HELP, show_default=DEFAULT_USER),
+    ] = None,
     target: Annotated[
         str | None, typer.Option(metavar="STAGE", help=TARGET_HELP)
     ] = None,
@@ -119,6 +200,25 @@ def command(
         list[str] | None,
         typer.Option("--build-arg", metavar="NAME=VALUE", help=BUILD_ARG_HELP),
     ] = None,
+    output_format: Annotated[
+        OutputFormat | None, typer.Option(help=OUTPUT_FORMAT_HELP)
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help=OUTPUT_HELP)] = None,
+    report_to: Annotated[
+        list[str] | None,
+        typer.Option("--report", metavar="FORMAT=PATH", help=REPORT_HELP),
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(metavar="CODES", help=SELECT_HELP)
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(metavar="CODES", help=IGNORE_HELP)
+    ] = None,
+    no_foreign_suppressions: Annotated[
+        bool, typer.Option("--no-foreign-suppressions", help=FOREIGN_HELP)
+    ] = False,
+    config: Annotated[Path | None, typer.Option(help=CONFIG_HELP)] = None,
+    isolated: Annotated[bool, typer.Option(help=ISOLATED_HELP)] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print errors only.")
     ] = False,
@@ -141,12 +241,27 @@ def command(
         raise typer.BadParameter(
             "--write and --check exclude each other; pick one", param_hint="--check"
         )
+    if config is not None and isolated:
+        raise typer.BadParameter(
+            "--config and --isolated exclude each other; pick one",
+            param_hint="--isolated",
+        )
+    if user is not None:
+        try:
+            validate_user(user)
+        except InvalidUser as error:
+            raise typer.BadParameter(str(error), param_hint="--user") from None
     try:
-        is_name = validate_user(user)
-    except InvalidUser as error:
-        raise typer.BadParameter(str(error), param_hint="--user") from None
-    options = Options(
-        user=user, target=target, build_args=_parse_build_args(build_arg or [])
+        reports = [parse_report(value) for value in report_to or []]
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--report") from None
+    command_line = Settings(
+        user=user,
+        target=target,
+        build_args=_parse_build_args(build_arg or []),
+        foreign_suppressions=False if no_foreign_suppressions else None,
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore"),
     )
     mode = Mode.DIFF
     if write:
@@ -159,26 +274,108 @@ def command(
         quiet=quiet,
         color=use_color(color.value, sys.stderr),
     )
-    if is_name and not quiet:
-        sys.stderr.write(
-            f"warning: USER {user} names a user; it must exist in every image "
-            "fixed, or the container fails to start\n"
-        )
-    if [str(path) for path in paths] == ["-"]:
-        raise typer.Exit(_fix_stdin(options, check, report))
+    stdin = [str(path) for path in paths] == ["-"]
+    fmt = _primary_format(output_format, mode, output, stdin)
+    # Standard input in the text format prints the fixed file, which counts
+    # as writing it; other formats only describe the fix.
+    if stdin and fmt == "text" and mode is Mode.DIFF:
+        mode = report.mode = Mode.WRITE
+    # Diffs go out file by file; the other formats need the whole run.
+    stream_diffs = fmt == "text" and output is None and not stdin
+    try:
+        jobs, missing = _plan(paths, stdin, Resolver(config, isolated), command_line)
+    except ConfigError as error:
+        _fail(str(error))
 
-    files, missing = _collect_paths(paths)
-    for name in missing:
-        report.add(FileOutcome(name, None, error="no such file or directory"))
-    for path, display in files:
-        outcome = process_file(path, display, options, mode)
-        if outcome.diff:
+    _warn_named_users(jobs, quiet)
+    outcomes = [
+        FileOutcome(name, None, error="no such file or directory") for name in missing
+    ]
+    for outcome in outcomes:
+        report.add(outcome)
+    for path, name, settings in jobs:
+        options = _options(settings, path)
+        if path is None:
+            outcome = _fix_stdin(options)
+        else:
+            outcome = process_file(path, name, options, mode)
+        if stream_diffs and outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()
         report.add(outcome)
-    if not quiet:
+        outcomes.append(outcome)
+
+    exit_code = report.exit_code
+    if stdin and fmt == "text":
+        outcome = outcomes[-1]
+        assert outcome.result is not None
+        text = outcome.result.output if mode is Mode.WRITE else outcome.diff
+        try:
+            _write_stdout(text, output)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
+    elif fmt is not None and not stream_diffs:
+        reports.insert(0, Destination(fmt, output))
+    for destination in reports:
+        problem = write_report(destination, outcomes, mode)
+        if problem:
+            sys.stderr.write(f"lambda-fix: error: {problem}\n")
+            exit_code = EXIT_ERROR
+    if not quiet and not stdin:
         sys.stderr.write(report.summary() + "\n")
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(exit_code)
+
+
+def _primary_format(
+    chosen: OutputFormat | None, mode: Mode, output: Path | None, stdin: bool
+) -> str | None:
+    """Pick the format of standard output; None leaves it empty.
+
+    The default is text, except that --write and --check print nothing, and
+    --write on standard input prints the fixed file.
+    """
+    if chosen is not None:
+        return chosen.value
+    if mode is Mode.DIFF or output is not None or (stdin and mode is Mode.WRITE):
+        return "text"
+    return None
+
+
+def _plan(
+    paths: list[Path], stdin: bool, resolver: Resolver, command_line: Settings
+) -> tuple[list[Job], list[str]]:
+    """List each file with its merged settings, and the missing paths.
+
+    Raises ConfigError for an invalid configuration file.
+    """
+    if stdin:
+        settings = command_line.over(resolver.for_directory(Path.cwd()))
+        return [(None, "-", settings)], []
+    files, missing = _collect_paths(paths, resolver)
+    jobs: list[Job] = [
+        (path, name, command_line.over(resolver.for_file(path))) for path, name in files
+    ]
+    return jobs, missing
+
+
+def _write_stdout(data: bytes, output: Path | None) -> None:
+    if output is not None:
+        output.write_bytes(data)
+        return
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _warn_named_users(jobs: list[Job], quiet: bool) -> None:
+    if quiet:
+        return
+    users = {settings.user for _, _, settings in jobs if settings.user}
+    for user in sorted(users):
+        if validate_user(user):
+            sys.stderr.write(
+                f"warning: USER {user} names a user; it must exist in every image "
+                "fixed, or the container fails to start\n"
+            )
 
 
 def main() -> None:

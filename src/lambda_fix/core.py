@@ -19,7 +19,7 @@ from lambda_fix.placement import (
     check_swallowed_lines,
     place,
 )
-from lambda_fix.splice import splice
+from lambda_fix.splice import Insertion, insertion, splice
 from lambda_fix.stages import (
     Build,
     Stage,
@@ -31,6 +31,7 @@ from lambda_fix.stages import (
     split_stages,
     user_part,
 )
+from lambda_fix.suppress import FIX_CODES, review
 from lambda_fix.syntax import (
     KNOWN_KEYWORDS,
     Dockerfile,
@@ -55,6 +56,8 @@ class Result:
     output: bytes
     reason: str
     findings: tuple[Finding, ...] = ()
+    # Set when FIXED: where the USER line went, for reports that show fixes.
+    insertion: Insertion | None = None
 
     @property
     def changed(self) -> bool:
@@ -64,6 +67,25 @@ class Result:
 def fix_text(data: bytes, options: Options | None = None) -> Result:
     """Insert a non-root USER into a Lambda Dockerfile where that is safe."""
     options = options or Options()
+    return _suppress(data, _fix_text(data, options), options)
+
+
+def _suppress(data: bytes, result: Result, options: Options) -> Result:
+    """Drop ignored findings; skip the file when what it would do is ignored."""
+    verdict = review(data, result.findings, options)
+    if verdict.file_reason:
+        return Result(Status.SKIPPED, data, verdict.file_reason)
+    if not verdict.ignored:
+        return result
+    kept = tuple(f for f in result.findings if f.code not in verdict.ignored)
+    fix_ignored = any(code in FIX_CODES for code in verdict.ignored)
+    if result.status is Status.REFUSED or (result.changed and fix_ignored):
+        reason = next(iter(verdict.ignored.values()))
+        return Result(Status.SKIPPED, data, reason, kept)
+    return replace(result, findings=kept)
+
+
+def _fix_text(data: bytes, options: Options) -> Result:
     try:
         dockerfile = scan(data)
         check_spaced_heredocs(dockerfile)
@@ -216,5 +238,6 @@ def _apply(
     except Ambiguous as error:
         return _refuse(data, error, finding)
     output = splice(dockerfile, placement, options.user)
+    inserted = insertion(dockerfile, placement, options.user)
     reason = f"add USER {options.user} {placement.description}; {decision.cause}"
-    return Result(Status.FIXED, output, reason, (finding,))
+    return Result(Status.FIXED, output, reason, (finding,), inserted)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 DEFAULT_EXCLUDES = (
@@ -36,12 +36,18 @@ def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _NAME_PATTERNS)
 
 
-def iter_dockerfiles(root: Path) -> Iterator[Path]:
-    """Yield Dockerfiles under a directory, sorted, skipping default excludes."""
+def iter_dockerfiles(
+    root: Path, include: Callable[[Path], bool] | None = None
+) -> Iterator[Path]:
+    """Yield Dockerfiles under a directory, sorted, skipping default excludes.
+
+    `include` accepts further files whose names are not Dockerfile names.
+    """
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(
             name for name in subdirectories if name not in DEFAULT_EXCLUDES
         )
         for name in sorted(files):
-            if is_dockerfile_name(name):
-                yield Path(directory, name)
+            path = Path(directory, name)
+            if is_dockerfile_name(name) or (include is not None and include(path)):
+                yield path

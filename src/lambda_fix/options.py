@@ -23,6 +23,12 @@ class Options:
     `declared_lambda` is set when infrastructure code declares the file as
     a Lambda function image, whatever its base. `used_by_sam` marks files
     that `sam local invoke` builds on.
+
+    `select` and `ignore` hold finding codes or code prefixes, as in ruff;
+    an empty `select` selects every code. `foreign_suppressions` honours
+    Checkov, Trivy and hadolint comments that accept a root user, and
+    `trivyignore_entry` names the .trivyignore entry (found by the caller)
+    that accepts it for this file, or is empty.
     """
 
     user: str = DEFAULT_USER
@@ -31,6 +37,10 @@ class Options:
     declared_lambda: bool = False
     include_custom_runtimes: bool = False
     used_by_sam: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    foreign_suppressions: bool = True
+    trivyignore_entry: str = ""
 
 
 def validate_user(value: str) -> bool:

@@ -38,6 +38,8 @@ def process_file(path: Path, display: str, options: Options, mode: Mode) -> File
     result = fix_text(data, options)
     if result.status is not Status.FIXED:
         return FileOutcome(display, result)
+    # Every mode keeps the diff, because reports may show it.
+    diff = unified_diff(display, data, result.output)
     if mode is Mode.WRITE:
         try:
             write_atomic(path, result.output, data)
@@ -46,6 +48,5 @@ def process_file(path: Path, display: str, options: Options, mode: Mode) -> File
         except OSError as error:
             message = f"cannot write: {error.strerror}; check permissions"
             return FileOutcome(display, result, error=message)
-        return FileOutcome(display, result, written=True)
-    diff = unified_diff(display, data, result.output) if mode is Mode.DIFF else b""
+        return FileOutcome(display, result, written=True, diff=diff)
     return FileOutcome(display, result, diff=diff)

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lambda_fix.placement import Placement
 from lambda_fix.syntax import Dockerfile
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """The inserted text and its position in the input, for reports of fixes.
+
+    `line` and `column` (both 1-based) locate the insertion point in the
+    input: the start of a line, or the end of a last line that has no line
+    ending. `text` is every inserted character, line endings and blank lines
+    included. `user_line` is the 1-based line of the USER line in the output.
+    """
+
+    line: int
+    column: int
+    text: str
+    user_line: int
 
 
 def keyword_case(dockerfile: Dockerfile) -> str:
@@ -20,6 +38,31 @@ def keyword_case(dockerfile: Dockerfile) -> str:
 
 def splice(dockerfile: Dockerfile, placement: Placement, user: str) -> bytes:
     """Return the file's bytes with one USER line inserted at the placement."""
+    before = b"".join(dockerfile.lines[: placement.line])
+    after = b"".join(dockerfile.lines[placement.line :])
+    return before + _chunk(dockerfile, placement, user) + after
+
+
+def insertion(dockerfile: Dockerfile, placement: Placement, user: str) -> Insertion:
+    """Describe the text that splice() inserts and where it goes."""
+    text = _chunk(dockerfile, placement, user).decode("utf-8", "surrogateescape")
+    if placement.terminate_last_line:
+        last = dockerfile.line_text(len(dockerfile.lines) - 1)
+        return Insertion(
+            line=len(dockerfile.lines),
+            column=len(last) + 1,
+            text=text,
+            user_line=len(dockerfile.lines) + 1 + placement.blank_before,
+        )
+    return Insertion(
+        line=placement.line + 1,
+        column=1,
+        text=text,
+        user_line=placement.line + 1 + placement.blank_before,
+    )
+
+
+def _chunk(dockerfile: Dockerfile, placement: Placement, user: str) -> bytes:
     eol = placement.eol
     keyword = keyword_case(dockerfile)
     line = placement.indent + f"{keyword} {user}".encode()
@@ -33,6 +76,4 @@ def splice(dockerfile: Dockerfile, placement: Placement, user: str) -> bytes:
         chunk += eol
     if placement.blank_after:
         chunk += eol
-    before = b"".join(dockerfile.lines[: placement.line])
-    after = b"".join(dockerfile.lines[placement.line :])
-    return before + chunk + after
+    return chunk

@@ -1,0 +1,104 @@
+"""Find Trivy ignore files that accept a root user for a Dockerfile.
+
+Trivy reads `.trivyignore` (one ID per line, `#` comments, an optional
+`exp:YYYY-MM-DD` field) and `.trivyignore.yaml` (a `misconfigurations` list
+of entries with `id`, optional `paths` globs and `expired_at`). This module
+looks in the Dockerfile's directory and in the repository root, and treats
+`paths` as relative to the ignore file's directory, which is where Trivy
+runs when it picks the file up by default. The check ID is DS002 in older
+Trivy releases, AVD-DS-0002 in most, and DS-0002 in newer trivy-checks.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lambda_fix.globs import glob_match
+
+ROOT_USER_IDS = frozenset({"DS002", "AVD-DS-0002", "DS-0002"})
+NAMES = (".trivyignore", ".trivyignore.yaml")
+
+
+def find_entry(dockerfile: Path, today: datetime.date | None = None) -> str:
+    """Describe the first live entry that ignores root for this file, or ""."""
+    today = today or datetime.date.today()
+    path = dockerfile.resolve()
+    directories = [path.parent]
+    root = _repository_root(path.parent)
+    if root is not None and root != path.parent:
+        directories.append(root)
+    for directory in directories:
+        for name in NAMES:
+            ignore_file = directory / name
+            if not ignore_file.is_file():
+                continue
+            relative = path.relative_to(directory).as_posix()
+            found = _search(ignore_file, relative, today)
+            if found:
+                return found
+    return ""
+
+
+def _search(ignore_file: Path, relative: str, today: datetime.date) -> str:
+    try:
+        text = ignore_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if ignore_file.suffix == ".yaml":
+        return _search_yaml(ignore_file, text, relative, today)
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split()
+        if not words or words[0].startswith("#") or words[0] not in ROOT_USER_IDS:
+            continue
+        expiry = next((w[4:] for w in words[1:] if w.startswith("exp:")), None)
+        if expiry is not None and not _live(expiry, today):
+            continue
+        return f"{words[0]} in {ignore_file} (line {number})"
+    return ""
+
+
+def _search_yaml(
+    ignore_file: Path, text: str, relative: str, today: datetime.date
+) -> str:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        # TODO: report an invalid .trivyignore.yaml; Trivy itself fails on it.
+        return ""
+    entries = document.get("misconfigurations") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        return ""
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("id") not in ROOT_USER_IDS:
+            continue
+        if not _live(entry.get("expired_at"), today):
+            continue
+        paths = entry.get("paths") or []
+        if paths and not any(
+            glob_match(str(pattern), relative, anchored=True) for pattern in paths
+        ):
+            continue
+        return f"{entry['id']} in {ignore_file}"
+    return ""
+
+
+def _live(expiry: Any, today: datetime.date) -> bool:
+    if expiry is None:
+        return True
+    if isinstance(expiry, datetime.date):
+        return expiry >= today
+    try:
+        return datetime.date.fromisoformat(str(expiry)) >= today
+    except ValueError:
+        return False
+
+
+def _repository_root(directory: Path) -> Path | None:
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
