@@ -142,6 +142,8 @@ def _walk(
     build: Build, stage: Stage, build_args: Mapping[str, str]
 ) -> Iterator[tuple[Instruction, _Context]]:
     """Yield each instruction of the built stage's chain with its context."""
+    # TODO: COPY --from=<stage> keeps the modes that stage gave its files,
+    # but a chmod in a builder stage outside this chain is not followed.
     stages = chain(build, stage)
     lambda_root = is_lambda_base(stages[0].base)
     env = dict(LAMBDA_BASE_ENV) if lambda_root else {}
