@@ -137,7 +137,7 @@ def _place_above(dockerfile: Dockerfile, target: Instruction) -> Placement:
         line=line,
         indent=_indent_bytes(dockerfile, target.start),
         eol=_line_ending(dockerfile, target.start),
-        blank_before=False,
+        blank_before=_ends_with_escaped_escape(dockerfile, line - 1),
         blank_after=spaced and previous_blank,
         terminate_last_line=False,
         description=f"above {target.keyword.upper()} on line {target.start + 1}",
@@ -164,6 +164,8 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
         line += 1
     elif spaced or anchor.heredocs:
         blank_before = True
+    else:
+        blank_before = _ends_with_escaped_escape(dockerfile, anchor.end)
     following_text = line < total and not is_blank(dockerfile.line_text(line))
     last_line = dockerfile.lines[-1]
     return Placement(
@@ -175,6 +177,20 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
         terminate_last_line=line >= total and not last_line.endswith(b"\n"),
         description=f"after {anchor.keyword.upper()} on line {anchor.start + 1}",
     )
+
+
+def _ends_with_escaped_escape(dockerfile: Dockerfile, index: int) -> bool:
+    """Whether a line that BuildKit ends still ends with the escape character.
+
+    BuildKit ends `RUN echo \\\\` there, but dockerfile-parse, which Checkov
+    uses, reads on into the next line; a blank line keeps the two apart.
+    """
+    if index < 0:
+        return False
+    text = dockerfile.line_text(index)
+    if is_comment(text):
+        return False
+    return text.rstrip(" \t").endswith(dockerfile.escape)
 
 
 def _indent_bytes(dockerfile: Dockerfile, index: int) -> bytes:

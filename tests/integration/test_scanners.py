@@ -78,27 +78,8 @@ CASES = _collect_cases()
 CASE_IDS = [case.name for case in CASES]
 
 
-def _checkov_misreads(case: Case) -> bool:
-    """Whether the line above the inserted USER ends with an escaped backslash.
-
-    BuildKit reads `\\\\` at the end of a line as a literal backslash, but
-    Checkov's parser (dockerfile-parse) continues the line and folds the new
-    USER into the instruction above it.
-    """
-    lines = case.after.splitlines()
-    inserted = _inserted_lines(case.before, case.after)
-    return lines[inserted[0] - 2].rstrip().endswith(b"\\\\")
-
-
 def _checkov_params() -> list[object]:
-    params: list[object] = []
-    for case in CASES:
-        marks = []
-        if _checkov_misreads(case):
-            reason = "Checkov continues a line that ends with an escaped backslash"
-            marks.append(pytest.mark.xfail(reason=reason, strict=True))
-        params.append(pytest.param(case, id=case.name, marks=marks))
-    return params
+    return [pytest.param(case, id=case.name) for case in CASES]
 
 
 # A root image whose CKV_DOCKER_3 failure is suppressed as LF004 suggests.
