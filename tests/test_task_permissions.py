@@ -53,7 +53,7 @@ def test_rules_registered_as_warnings() -> None:
 def test_copy_chmod_600_suggests_644() -> None:
     messages = lf003_messages('COPY --chmod=600 app.py ./\nCMD ["app.handler"]\n')
     assert len(messages) == 1
-    assert messages[0].startswith("line 2: COPY --chmod=600 makes app.py")
+    assert messages[0].startswith("COPY --chmod=600 makes app.py")
     assert "Permission denied" in messages[0]
     assert messages[0].endswith("use --chmod=644")
 
@@ -83,7 +83,7 @@ def test_copy_json_form_checked() -> None:
 
 def test_add_chmod_checked() -> None:
     messages = lf003_messages("ADD --chmod=600 app.py /var/task/app.py\n")
-    assert messages[0].startswith("line 2: ADD --chmod=600")
+    assert messages[0].startswith("ADD --chmod=600")
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_custom_task_root_checked() -> None:
 
 def test_run_chmod_file_suggests_octal() -> None:
     messages = lf003_messages("COPY app.py ./\nRUN chmod 600 app.py\n")
-    assert messages[0].startswith("line 3: `chmod 600 app.py` makes app.py")
+    assert messages[0].startswith("`chmod 600 app.py` makes app.py")
     assert messages[0].endswith("use `chmod 644 app.py`")
 
 
@@ -174,7 +174,7 @@ def test_run_without_problem_passes(body: str) -> None:
 
 def test_umask_before_task_root_write() -> None:
     messages = lf003_messages("RUN umask 077 && pip install -t /var/task boto3\n")
-    assert messages[0].startswith("line 2: RUN sets umask 077")
+    assert messages[0].startswith("RUN sets umask 077")
     assert messages[0].endswith("`chmod -R o+rX /var/task`")
 
 

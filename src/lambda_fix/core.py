@@ -176,17 +176,19 @@ def _decide(build: Build, stage: Stage, options: Options) -> _Decision:
     if setting.unresolved:
         names = ", ".join(setting.unresolved)
         message = (
-            f"line {line}: USER {setting.instruction.args.strip()} uses {names}, "
+            f"USER {setting.instruction.args.strip()} uses {names}, "
             "which has no default here; pass --build-arg or set a literal USER"
         )
-        return _Decision(Finding("LF005", line, message), message, skip=True)
+        return _Decision(
+            Finding("LF005", line, message), f"line {line}: {message}", skip=True
+        )
     if has_whitespace(value):
         if ":" in value:
             runtime_error = f"unable to find group {value.partition(':')[2]}"
         else:
             runtime_error = f"unable to find user {value}"
         message = (
-            f"line {line}: USER value {value!r} contains whitespace, so "
+            f"USER value {value!r} contains whitespace, so "
             "BuildKit takes all of it as the user and the container fails to "
             f'start ("{runtime_error}"); the new USER line overrides it'
         )
@@ -194,18 +196,18 @@ def _decide(build: Build, stage: Stage, options: Options) -> _Decision:
         return _Decision(Finding("LF002", line, message), message, cause=cause)
     if is_root(value):
         message = (
-            f"line {line}: USER {value} leaves the image running as root; "
+            f"USER {value} leaves the image running as root; "
             "Lambda ignores USER, but scanners flag root"
         )
         cause = f"USER {value} on line {line} is root"
         return _Decision(Finding("LF001", line, message), message, cause=cause)
     if user_part(value).lower() == "root":
         message = (
-            f"line {line}: USER {value} is not root because names are "
+            f"USER {value} is not root because names are "
             "case-sensitive, and such a user probably does not exist; "
             "write USER root or a uid"
         )
-        return _Decision(Finding("LF006", line, message), message)
+        return _Decision(Finding("LF006", line, message), f"line {line}: {message}")
     return _Decision(None, f"final user {value} is not root")
 
 

@@ -29,8 +29,8 @@ GUIDANCE = {
         "a user that does not own them."
     ),
     "LF004": (
-        "`sam local invoke` adds a RUN chmod on top of the image, which fails "
-        "as a non-root user; test with `docker run` and the Runtime Interface "
+        "`sam local invoke` adds a RUN that moves its emulator into /var/rapid, "
+        "which fails as a non-root user; test with `docker run` and the Runtime Interface "
         "Emulator instead, or keep root for local SAM runs."
     ),
     "LF005": (

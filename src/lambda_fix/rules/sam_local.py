@@ -40,7 +40,7 @@ def check(
         user = f"USER {setting.value} on line {line}"
         suppression = "CKV_DOCKER_8"
     message = (
-        f"line {line}: `sam local invoke` builds an image FROM this one whose "
+        "`sam local invoke` builds an image FROM this one whose "
         "`RUN mv /var/rapid/aws-lambda-rie-<arch> /var/rapid/aws-lambda-rie "
         f"&& chmod +x /var/rapid/aws-lambda-rie` runs as {user} and fails "
         "with Permission denied. Either keep the fix and test locally with "

@@ -134,7 +134,7 @@ def check(
             message = _check_run(dockerfile, instruction, context)
         if message:
             line = instruction.start + 1
-            findings.append(Finding("LF003", line, f"line {line}: {message}"))
+            findings.append(Finding("LF003", line, message))
     return findings
 
 
