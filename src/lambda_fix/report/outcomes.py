@@ -30,8 +30,8 @@ GUIDANCE = {
     ),
     "LF004": (
         "`sam local invoke` adds a RUN that moves its emulator into /var/rapid, "
-        "which fails as a non-root user; test with `docker run` and the Runtime Interface "
-        "Emulator instead, or keep root for local SAM runs."
+        "which fails as a non-root user; test with `docker run` and the "
+        "Runtime Interface Emulator instead, or keep root for local SAM runs."
     ),
     "LF005": (
         "Give the variable a default in the Dockerfile, pass --build-arg, or "
