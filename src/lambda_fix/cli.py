@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ import typer
 from lambda_fix import __version__
 from lambda_fix.core import Status, fix_text
 from lambda_fix.discover import is_dockerfile_name, iter_dockerfiles
+from lambda_fix.files import MAX_SIZE, FilePolicy, tree_for_file
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.run import FileOutcome, Mode, process_file
@@ -39,6 +41,14 @@ BUILD_ARG_HELP = (
 )
 WRITE_HELP = "Write fixes in place instead of printing a diff."
 CHECK_HELP = "Write nothing and print no diff; list the files that would change."
+MAX_FILE_SIZE_HELP = (
+    "Largest file to read, in bytes; larger files are reported as errors."
+)
+FOLLOW_HELP = (
+    "Fix the target of a symbolic link when the target lies inside the tree "
+    "being fixed: the directory given, or for a file given by name the "
+    "current directory. Links that lead outside are always skipped."
+)
 COLOR_HELP = "Colour output: auto (a terminal without NO_COLOR), always or never."
 
 
@@ -67,15 +77,19 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
     return build_args
 
 
-def _collect_paths(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Expand directories; return (file, display name) pairs and missing paths."""
-    files: list[tuple[Path, str]] = []
+def _collect_paths(
+    paths: list[Path],
+) -> tuple[list[tuple[Path, str, Path]], list[str]]:
+    """Expand directories into (file, display name, tree) and list missing paths."""
+    files: list[tuple[Path, str, Path]] = []
     missing: list[str] = []
     for path in paths:
         if path.is_dir() and not is_dockerfile_name(path.name):
-            files.extend((found, _display(found)) for found in iter_dockerfiles(path))
+            files.extend(
+                (found, _display(found), path) for found in iter_dockerfiles(path)
+            )
         elif path.exists() or path.is_symlink():
-            files.append((path, _display(path)))
+            files.append((path, _display(path), tree_for_file(path)))
         else:
             missing.append(str(path))
     return files, missing
@@ -83,7 +97,8 @@ def _collect_paths(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]
 
 def _display(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        # abspath, not resolve: a symbolic link is shown under its own name.
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -121,6 +136,10 @@ def command(
         bool,
         typer.Option("--verbose", "-v", help="Also print skipped and unchanged files."),
     ] = False,
+    max_file_size: Annotated[
+        int, typer.Option(metavar="BYTES", min=1, help=MAX_FILE_SIZE_HELP)
+    ] = MAX_SIZE,
+    follow_internal_symlinks: Annotated[bool, typer.Option(help=FOLLOW_HELP)] = False,
     color: Annotated[ColorChoice, typer.Option(help=COLOR_HELP)] = ColorChoice.AUTO,
     version: Annotated[
         bool,
@@ -158,11 +177,13 @@ def command(
     if [str(path) for path in paths] == ["-"]:
         raise typer.Exit(_fix_stdin(options, check, report))
 
+    policy = FilePolicy(max_file_size, follow_internal_symlinks)
     files, missing = _collect_paths(paths)
-    for path in missing:
-        report.add(FileOutcome(path, None, error="no such file or directory"))
-    for path, display in files:
-        outcome = process_file(path, display, options, mode)
+    for name in missing:
+        message = "no such file or directory; check the path"
+        report.add(FileOutcome(name, None, error=message))
+    for path, display, tree in files:
+        outcome = process_file(path, display, options, mode, tree, policy)
         if outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()

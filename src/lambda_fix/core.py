@@ -58,7 +58,10 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
         _check_keywords(dockerfile)
         build = split_stages(dockerfile, options.build_args)
         stage = select_stage(build, options.target)
-    except (ParseError, StageError) as error:
+    except ParseError as error:
+        finding = Finding("LF010", error.line + 1, error.message)
+        return Result(Status.REFUSED, data, error.message, (finding,))
+    except StageError as error:
         finding = Finding("LF010", error.line, error.message)
         return Result(Status.REFUSED, data, error.message, (finding,))
 
@@ -91,7 +94,8 @@ def _check_keywords(dockerfile: Dockerfile) -> None:
                 raise ParseError(
                     instruction.start,
                     f"line {instruction.start + 1}: unknown instruction "
-                    f"{keyword.upper()!r}; BuildKit will reject this file",
+                    f"{keyword.upper()!r}; BuildKit rejects this file, so "
+                    "correct the keyword",
                 )
 
 

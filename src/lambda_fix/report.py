@@ -60,6 +60,12 @@ class Report:
             self.counts["error"] += 1
             self.line(outcome.path, "error", outcome.error, "error")
             return
+        if outcome.skipped:
+            # Shown without --verbose: the user may expect this file fixed.
+            self.counts["skipped"] += 1
+            if not self.quiet:
+                self.line(outcome.path, "skipped", outcome.skipped, "warning")
+            return
         assert result is not None
         status = result.status
         if status is Status.REFUSED:
@@ -97,7 +103,9 @@ class Report:
             ("skipped", "skipped"),
             ("error", "failed"),
         )
-        parts = [f"{self.counts[key]} {words}" for key, words in labels if self.counts[key]]
+        parts = [
+            f"{self.counts[key]} {words}" for key, words in labels if self.counts[key]
+        ]
         total = sum(self.counts.values())
         if total == 0:
             return "no Dockerfiles found"

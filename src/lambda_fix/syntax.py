@@ -45,13 +45,19 @@ BOM = b"\xef\xbb\xbf"
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
 _GO_SPACE += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
-_DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*\Z")
+# BuildKit's pattern ends in `(.+?)\s*$`; Python's backtracking engine takes
+# quadratic time on that form, so the value is matched greedily and its
+# trailing blanks are stripped in _DirectiveParser.feed.
+_DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+)\Z")
 _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 
 
 class ParseError(Exception):
-    """A Dockerfile that BuildKit itself rejects while parsing."""
+    """A Dockerfile that BuildKit itself rejects while parsing.
+
+    `line` is the 0-based index of the offending physical line.
+    """
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -154,11 +160,18 @@ class _DirectiveParser:
             self.done = True
             return
         if name in self.directives:
-            raise ParseError(line, f"only one '{name}' parser directive is allowed")
-        value = match.group(2)
+            raise ParseError(
+                line,
+                f"line {line + 1}: a second '{name}' parser directive; BuildKit "
+                "allows only one, so remove this line",
+            )
+        # An all-blank value keeps its last character, as the lazy pattern
+        # `(.+?)[ \t]*$` would.
+        value = match.group(2).rstrip(" \t") or match.group(2)
         if name == "escape" and value not in ("\\", "`"):
             raise ParseError(
-                line, f"invalid escape character {value!r}: use '\\' or '`'"
+                line,
+                f"line {line + 1}: invalid escape character {value!r}; use '\\' or '`'",
             )
         self.directives[name] = value
 
@@ -214,9 +227,7 @@ def scan(data: bytes) -> Dockerfile:
             heredocs = _heredocs_in(logical)
             for heredoc in heredocs:
                 index = _skip_heredoc_body(texts, index, heredoc, start)
-            instruction = replace(
-                instruction, end=index - 1, heredocs=tuple(heredocs)
-            )
+            instruction = replace(instruction, end=index - 1, heredocs=tuple(heredocs))
         if empty_lines:
             instruction = replace(
                 instruction, empty_continuation_lines=tuple(empty_lines)
@@ -245,7 +256,8 @@ def _skip_heredoc_body(
             return index
     raise ParseError(
         start,
-        f"unterminated heredoc: no line '{heredoc.name}' ends it",
+        f"line {start + 1}: heredoc <<{heredoc.name} is never closed; add a "
+        f"line '{heredoc.name}' after its body",
     )
 
 
