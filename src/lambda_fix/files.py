@@ -100,7 +100,7 @@ class OpenDockerfile:
         self.name = path.name
         self._directory = _open_directory(path.parent)
         try:
-            self.data, self._identity = self._read(max_size)
+            self.data, self._info = self._read(max_size)
         except BaseException:
             os.close(self._directory)
             raise
@@ -116,7 +116,7 @@ class OpenDockerfile:
     ) -> None:
         os.close(self._directory)
 
-    def _read(self, max_size: int) -> tuple[bytes, tuple[int, ...]]:
+    def _read(self, max_size: int) -> tuple[bytes, os.stat_result]:
         try:
             info = os.stat(self.name, dir_fd=self._directory, follow_symlinks=False)
         except FileNotFoundError:
@@ -144,7 +144,7 @@ class OpenDockerfile:
                 "contains NUL bytes, so it is a binary file, not a Dockerfile; "
                 "exclude it"
             )
-        return data, _identity(info)
+        return data, info
 
     def replace(self, data: bytes) -> None:
         """Write `data` over the file in one rename, keeping mode and owner.
@@ -152,7 +152,7 @@ class OpenDockerfile:
         Raises FileError if the file was changed or replaced since it was
         read, so someone else's edit is never overwritten.
         """
-        info = os.stat(self.name, dir_fd=self._directory, follow_symlinks=False)
+        info = self._info
         temporary = f".{self.name}.{secrets.token_hex(6)}{_TEMPORARY_SUFFIX}"
         handle = os.open(temporary, _CREATE_FLAGS, 0o600, dir_fd=self._directory)
         try:
@@ -181,10 +181,13 @@ class OpenDockerfile:
         # rename still loses its change; only a lock shared by every writer
         # could close that window.
         try:
-            current, identity = self._read(len(self.data))
+            current, info = self._read(len(self.data))
+            unchanged = current == self.data and _identity(info) == _identity(
+                self._info
+            )
         except FileError:
-            current, identity = b"", ()
-        if identity != self._identity or current != self.data:
+            unchanged = False
+        if not unchanged:
             raise FileError(
                 "changed on disk after lambda-fix read it, so it was left as "
                 "it is; run lambda-fix again"

@@ -171,7 +171,12 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
 
 
 def _indent_bytes(dockerfile: Dockerfile, index: int) -> bytes:
-    return indentation(dockerfile.line_text(index)).encode("utf-8", "surrogateescape")
+    # Only spaces and tabs are copied: BuildKit also strips a leading CR or
+    # form feed, but copied into a new line they would break it for editors
+    # and other parsers.
+    indent = indentation(dockerfile.line_text(index))
+    copied = indent[: len(indent) - len(indent.lstrip(" \t"))]
+    return copied.encode()
 
 
 def _line_ending(dockerfile: Dockerfile, index: int) -> bytes:

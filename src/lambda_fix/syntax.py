@@ -202,10 +202,13 @@ def scan(data: bytes) -> Dockerfile:
         index += 1
         if stripped.startswith("#"):
             stripped = ""
-        logical, ended = _trim_continuation(stripped, continuation)
-        if ended and logical == "":
+        first, ended = _trim_continuation(stripped, continuation)
+        if ended and first == "":
             continue
 
+        # Parts are joined once at the end: `+=` in the loop takes quadratic
+        # time on long continuations.
+        parts = [first]
         empty_lines: list[int] = []
         while not ended and index < len(texts):
             raw = texts[index]
@@ -218,9 +221,10 @@ def scan(data: bytes) -> Dockerfile:
                 index += 1
                 continue
             part, ended = _trim_continuation(raw, continuation)
-            logical += part
+            parts.append(part)
             index += 1
 
+        logical = "".join(parts)
         instruction = _make_instruction(logical, start, index - 1, escape)
         heredoc_keyword = instruction.onbuild_keyword or instruction.keyword
         if heredoc_keyword in HEREDOC_KEYWORDS and "<<" in logical:
