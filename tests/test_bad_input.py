@@ -13,37 +13,17 @@ import ctypes
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from cli_process import lambda_fix_command, run_cli
+
 LAMBDA_FROM = b"FROM public.ecr.aws/lambda/python:3.12\n"
 GOOD = LAMBDA_FROM + b'CMD ["app.handler"]\n'
 GOOD_FIXED = LAMBDA_FROM + b'USER 1001:1001\nCMD ["app.handler"]\n'
-
-
-def lambda_fix_command() -> list[str]:
-    """The installed console script, or the module when it is not on disk."""
-    script = Path(sys.executable).with_name("lambda-fix")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "lambda_fix"]
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*lambda_fix_command(), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-        check=False,
-    )
 
 
 def make_file(data: bytes) -> Callable[[Path], None]:
