@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_process import lambda_fix_command, run_cli
 
+from cli_process import lambda_fix_command, run_cli
 from lambda_fix.core import Status, fix_text
 
 TEMPLATES = (

@@ -8,7 +8,6 @@ be imported, which is the case on machines without a wheel for it.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dockerfile_strategies import dockerfiles, mutated_dockerfiles
-from lambda_fix.core import Result, Status, fix_text
-from lambda_fix.syntax import scan, split_lines
+from invariants import check_result
+from lambda_fix.core import Status, fix_text
+from lambda_fix.syntax import scan
 
 try:
     import dockerfile as buildkit
@@ -39,50 +39,6 @@ MANY = settings(
     max_examples=2000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-_USER_LINE = re.compile(rb"[ \t]*(?:USER|user) 1001:1001(?:\r?\n)?\Z")
-_BLANK_LINES = (b"\n", b"\r\n")
-
-
-def remove_insertion(before: bytes, after: bytes) -> bool:
-    """Whether deleting one USER line and at most one blank line beside it
-    from `after` gives `before` back byte for byte.
-
-    When `before` ends without a line ending, the line ending that was
-    added to its last line is allowed too.
-    """
-    lines = split_lines(after)
-    wanted = {before}
-    if not before.endswith(b"\n"):
-        wanted |= {before + b"\n", before + b"\r\n"}
-    for index, line in enumerate(lines):
-        if not _USER_LINE.match(line):
-            continue
-        choices = [{index}]
-        if index > 0 and lines[index - 1] in _BLANK_LINES:
-            choices.append({index - 1, index})
-        if index + 1 < len(lines) and lines[index + 1] in _BLANK_LINES:
-            choices.append({index, index + 1})
-        for removed in choices:
-            rest = b"".join(
-                kept for number, kept in enumerate(lines) if number not in removed
-            )
-            if rest in wanted:
-                return True
-    return False
-
-
-def check_result(data: bytes, result: Result) -> None:
-    """Check what every result must satisfy, whatever the input."""
-    if result.status is not Status.FIXED:
-        assert result.output == data
-        return
-    added = len(split_lines(result.output)) - len(split_lines(data))
-    assert added in (1, 2)
-    assert remove_insertion(data, result.output)
-    again = fix_text(result.output)
-    assert again.status is Status.UNCHANGED, again.reason
-    assert again.output == result.output
 
 
 def oracle(data: bytes) -> Any:

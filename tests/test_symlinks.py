@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from cli_process import run_cli
 
 GOOD = b'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n'

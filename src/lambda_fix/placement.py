@@ -138,11 +138,20 @@ def _place_above(dockerfile: Dockerfile, target: Instruction) -> Placement:
 
 
 def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
-    last_text = dockerfile.line_text(anchor.end)
+    # A continuation still open at the end of the file can end in comment
+    # and blank lines, which BuildKit skips, so the line to check is the
+    # last one with content.
+    last_content = anchor.end
+    while last_content > anchor.start and (
+        is_comment(dockerfile.line_text(last_content))
+        or is_blank(dockerfile.line_text(last_content))
+    ):
+        last_content -= 1
+    last_text = dockerfile.line_text(last_content)
     if not anchor.heredocs and ends_with_escape(last_text, dockerfile.escape):
         raise Ambiguous(
-            anchor.end + 1,
-            f"line {anchor.end + 1} is the last line and ends with the escape "
+            last_content + 1,
+            f"line {last_content + 1} ends with the escape "
             f"character {dockerfile.escape!r}, so BuildKit would fold a new "
             "line into it; remove the trailing escape character",
         )
