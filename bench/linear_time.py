@@ -31,7 +31,7 @@ MEGABYTE = 1024 * 1024
 
 
 def build(size: int) -> bytes:
-    """A Lambda Dockerfile of about `size` bytes."""
+    """Build a Lambda Dockerfile of about `size` bytes."""
     return HEAD + BLOCK * (size // len(BLOCK)) + TAIL
 
 

@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 with atheris.instrument_imports():
     from invariants import check_result
-
     from lambda_fix.core import fix_text
     from lambda_fix.syntax import ParseError, scan
 

@@ -22,9 +22,9 @@ def remove_insertion(before: bytes, after: bytes) -> bool:
     added to its last line is allowed too.
     """
     lines = split_lines(after)
-    wanted = {before}
+    accepted = {before}
     if not before.endswith(b"\n"):
-        wanted |= {before + b"\n", before + b"\r\n"}
+        accepted |= {before + b"\n", before + b"\r\n"}
     for index, line in enumerate(lines):
         if not _USER_LINE.match(line):
             continue
@@ -37,7 +37,7 @@ def remove_insertion(before: bytes, after: bytes) -> bool:
             rest = b"".join(
                 kept for number, kept in enumerate(lines) if number not in removed
             )
-            if rest in wanted:
+            if rest in accepted:
                 return True
     return False
 

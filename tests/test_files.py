@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import stat
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lambda_fix import files
+from lambda_fix import files, run
+from lambda_fix.core import Result, fix_text
 from lambda_fix.files import (
     FileError,
     FilePolicy,
@@ -18,6 +20,9 @@ from lambda_fix.files import (
     SkippedFile,
     resolve_in_tree,
 )
+from lambda_fix.options import Options
+from lambda_fix.report import Report
+from lambda_fix.run import Mode
 
 ORIGINAL = b'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n'
 FIXED = b'FROM public.ecr.aws/lambda/python:3.12\nUSER 1001:1001\nCMD ["app.handler"]\n'
@@ -87,7 +92,7 @@ def test_replace_syncs_file_and_directory(
     assert synced == [stat.S_IFREG, stat.S_IFDIR]
 
 
-def test_replace_refuses_changed_file(tmp_path: Path) -> None:
+def test_replace_rejects_changed_file(tmp_path: Path) -> None:
     path = make(tmp_path)
     with OpenDockerfile(path) as opened:
         path.write_bytes(ORIGINAL + b"# edited meanwhile\n")
@@ -97,7 +102,7 @@ def test_replace_refuses_changed_file(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-def test_replace_refuses_swapped_file(tmp_path: Path) -> None:
+def test_replace_rejects_swapped_file(tmp_path: Path) -> None:
     """Same bytes in a new inode still count as a change."""
     path = make(tmp_path)
     with OpenDockerfile(path) as opened:
@@ -108,7 +113,7 @@ def test_replace_refuses_swapped_file(tmp_path: Path) -> None:
     assert path.read_bytes() == ORIGINAL
 
 
-def test_replace_refuses_file_swapped_for_link(tmp_path: Path) -> None:
+def test_replace_rejects_file_swapped_for_link(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     victim = make(outside, b"secret\n", "victim")
@@ -124,7 +129,7 @@ def test_replace_refuses_file_swapped_for_link(tmp_path: Path) -> None:
     assert path.is_symlink()
 
 
-def test_replace_refuses_deleted_file(tmp_path: Path) -> None:
+def test_replace_rejects_deleted_file(tmp_path: Path) -> None:
     path = make(tmp_path)
     with OpenDockerfile(path) as opened:
         path.unlink()
@@ -292,3 +297,22 @@ def test_resolve_skips_dangling_link(tmp_path: Path) -> None:
     policy = FilePolicy(follow_internal_symlinks=True)
     with pytest.raises(SkippedFile, match="does not exist"):
         resolve_in_tree(tmp_path / "Dockerfile", tmp_path, policy)
+
+
+def test_changed_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edit lands while the fix is computed; the run reports it."""
+    path = make(tmp_path)
+    edited = ORIGINAL + b"# edited meanwhile\n"
+
+    def fix_while_editing(data: bytes, options: Options | None = None) -> Result:
+        path.write_bytes(edited)
+        return fix_text(data, options)
+
+    monkeypatch.setattr(run, "fix_text", fix_while_editing)
+    outcome = run.process_file(path, "Dockerfile", Options(), Mode.WRITE, tmp_path)
+    report = Report(Mode.WRITE, stream=io.StringIO())
+    report.add(outcome)
+
+    assert outcome.error.startswith("changed on disk")
+    assert report.exit_code == 2
+    assert path.read_bytes() == edited

@@ -7,8 +7,8 @@ fuzzer (`make fuzz`) are added here with the id `fuzz-<what it hit>`.
 from __future__ import annotations
 
 import pytest
-from invariants import check_result
 
+from invariants import check_result
 from lambda_fix.core import Status, fix_text
 from lambda_fix.stages import expand
 

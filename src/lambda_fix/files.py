@@ -62,7 +62,7 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
 
     A path counts as a link when any component between `tree` and the file
     is a symbolic link. Links are skipped unless the policy follows links
-    whose target lies inside `tree`; a link that leads outside it is always
+    whose target lies inside `tree`. A link that leads outside it is always
     skipped, so a hostile change can't aim a write at another file.
     """
     absolute = Path(os.path.abspath(path))
@@ -178,7 +178,7 @@ class OpenDockerfile:
 
     def _check_unchanged(self) -> None:
         # NOTE: a writer that changes the file between this check and the
-        # rename still loses its change; only a lock shared by every writer
+        # rename still loses its change. Only a lock that every writer takes
         # could close that window.
         try:
             current, info = self._read(len(self.data))

@@ -155,6 +155,7 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
             f"character {dockerfile.escape!r}, so BuildKit would fold a new "
             "line into it; remove the trailing escape character",
         )
+
     line = anchor.end + 1
     total = len(dockerfile.lines)
     spaced = _separates_with_blank_lines(dockerfile)

@@ -27,7 +27,7 @@ class Mode(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What happened to one file.
+    """The outcome for one file.
 
     `error` is set when it couldn't be read or written, and `skipped` when
     it was left alone before the fix ran, such as a symbolic link.
