@@ -197,6 +197,12 @@ def dockerfile_lines(draw: st.DrawFn) -> list[str]:
     stage_count = draw(st.integers(min_value=1, max_value=3))
     for index in range(stage_count):
         lines.extend(draw(_stage(index, escape)))
+    if draw(st.integers(min_value=0, max_value=9)) == 0:
+        # A continuation still open at the end of the file, which BuildKit
+        # accepts; comment and blank lines may follow the escape character.
+        head = draw(st.sampled_from(("RUN true", "CMD true", "USER 0", "LABEL a=b")))
+        lines.append(f"{head} {escape}")
+        lines.extend(draw(_separator()))
     return lines
 
 

@@ -124,3 +124,14 @@ def test_dangling_link_skipped(tmp_path: Path) -> None:
     assert "does not exist" in line
     assert (tmp_path / "Dockerfile").is_symlink()
     assert not (tmp_path / "missing").exists()
+
+
+def test_follow_reports_file_once(layout: Path) -> None:
+    """A link and its target are one file, diffed under the target's name."""
+    run = run_cli("--follow-internal-symlinks", ".", cwd=layout)
+
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.count("+USER 1001:1001") == 1
+    assert "--- a/real/Dockerfile\n+++ b/real/Dockerfile\n" in run.stdout
+    assert "inside.Dockerfile: would fix:" in run.stderr
+    assert "real/Dockerfile: would fix:" not in run.stderr

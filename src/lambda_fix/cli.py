@@ -182,7 +182,14 @@ def command(
     for name in missing:
         message = "no such file or directory; check the path"
         report.add(FileOutcome(name, None, error=message))
+    followed: set[str] = set()
     for path, display, tree in files:
+        if follow_internal_symlinks:
+            # A link and its target are one file: fix and report it once.
+            real = os.path.realpath(path)
+            if real in followed:
+                continue
+            followed.add(real)
         outcome = process_file(path, display, options, mode, tree, policy)
         if outcome.diff:
             sys.stdout.buffer.write(outcome.diff)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,18 @@ def process_file(
             return FileOutcome(display, result)
         if mode is Mode.WRITE:
             return _write(opened, display, result)
-    diff = unified_diff(display, data, result.output) if mode is Mode.DIFF else b""
+    diff = b""
+    if mode is Mode.DIFF:
+        # A followed link's diff names the target, so `git apply` patches
+        # the file and not the link.
+        name = display if real == Path(os.path.abspath(path)) else _relative(real)
+        diff = unified_diff(name, data, result.output)
     return FileOutcome(display, result, diff=diff)
+
+
+def _relative(path: Path) -> str:
+    cwd = Path.cwd()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
 def _write(opened: OpenDockerfile, display: str, result: Result) -> FileOutcome:
