@@ -316,3 +316,11 @@ def test_changed_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert outcome.error.startswith("changed on disk")
     assert report.exit_code == 2
     assert path.read_bytes() == edited
+
+
+def test_replace_long_file_name(tmp_path: Path) -> None:
+    """The temporary name stays within the 255-byte limit of file names."""
+    path = make(tmp_path, ORIGINAL, "x" * 240 + ".dockerfile")
+    with OpenDockerfile(path) as opened:
+        opened.replace(FIXED)
+    assert path.read_bytes() == FIXED

@@ -68,6 +68,8 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
     absolute = Path(os.path.abspath(path))
     real_tree = Path(os.path.realpath(tree))
     real = Path(os.path.realpath(absolute))
+    if not absolute.is_relative_to(os.path.abspath(tree)):
+        raise SkippedFile(f"is outside {tree}, the tree being fixed")
     relative = absolute.relative_to(os.path.abspath(tree))
     if real == real_tree / relative:
         return real
@@ -153,7 +155,8 @@ class OpenDockerfile:
         read, so someone else's edit is never overwritten.
         """
         info = self._info
-        temporary = f".{self.name}.{secrets.token_hex(6)}{_TEMPORARY_SUFFIX}"
+        # The name is cut so that the temporary name stays within NAME_MAX.
+        temporary = f".{self.name[:64]}.{secrets.token_hex(6)}{_TEMPORARY_SUFFIX}"
         handle = os.open(temporary, _CREATE_FLAGS, 0o600, dir_fd=self._directory)
         try:
             with os.fdopen(handle, "wb") as stream:

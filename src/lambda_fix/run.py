@@ -90,6 +90,9 @@ def _write(opened: OpenDockerfile, display: str, result: Result) -> FileOutcome:
     except FileError as error:
         return FileOutcome(display, result, error=str(error))
     except OSError as error:
-        message = f"cannot write: {error.strerror}; check the directory's permissions"
+        message = (
+            f"cannot write: {error.strerror}; the file was left as it was, so "
+            "check the disk and the directory's permissions and run again"
+        )
         return FileOutcome(display, result, error=message)
     return FileOutcome(display, result, written=True)
