@@ -84,7 +84,9 @@ def _continued(draw: st.DrawFn, head: str, escape: str) -> list[str]:
     parts = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4))
     lines = [f"{head} {parts[0]} {escape}"]
     for part in parts[1:]:
-        lines.append(f"    && {part} {escape}")
+        # Blanks after the escape character still continue the line.
+        trailing = draw(st.sampled_from(("", "", " ", "\t ")))
+        lines.append(f"    && {part} {escape}{trailing}")
         extra = draw(st.sampled_from(("", "comment", "blank")))
         if extra == "comment":
             # BuildKit drops comment lines inside a continuation.
@@ -119,6 +121,7 @@ def instruction(draw: st.DrawFn, escape: str) -> list[str]:
                 "healthcheck",
                 "expose",
                 "onbuild",
+                "onbuild_heredoc",
                 "shell",
                 "stopsignal",
                 "volume",
@@ -130,7 +133,9 @@ def instruction(draw: st.DrawFn, escape: str) -> list[str]:
     indent = draw(st.sampled_from(("", "", "", "  ", "\t")))
     if kind == "run_continued":
         lines = draw(_continued(head, escape))
-    elif kind in ("run_heredoc", "copy_heredoc"):
+    elif kind in ("run_heredoc", "copy_heredoc", "onbuild_heredoc"):
+        if kind == "onbuild_heredoc":
+            head += " " + draw(keyword("run"))
         lines = draw(_heredoc(head))
         if kind == "copy_heredoc":
             lines[0] += " /var/task/file.txt"

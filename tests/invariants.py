@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from lambda_fix.core import Result, Status, fix_text
+from lambda_fix.options import Options
 from lambda_fix.syntax import split_lines
 
 _USER_LINE = re.compile(rb"[ \t]*(?:USER|user) 1001:1001(?:\r?\n)?\Z")
@@ -42,14 +43,17 @@ def remove_insertion(before: bytes, after: bytes) -> bool:
     return False
 
 
-def check_result(data: bytes, result: Result) -> None:
-    """Check what every result must satisfy, whatever the input."""
+def check_result(data: bytes, result: Result, options: Options | None = None) -> None:
+    """Check what every result must satisfy, whatever the input.
+
+    `options` are those that gave `result`; the second run uses them too.
+    """
     if result.status is not Status.FIXED:
         assert result.output == data
         return
     added = len(split_lines(result.output)) - len(split_lines(data))
     assert added in (1, 2)
     assert remove_insertion(data, result.output)
-    again = fix_text(result.output)
+    again = fix_text(result.output, options)
     assert again.status is Status.UNCHANGED, again.reason
     assert again.output == result.output

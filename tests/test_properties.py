@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dockerfile_strategies import dockerfiles, mutated_dockerfiles
 from invariants import check_result
 from lambda_fix.core import Status, fix_text
+from lambda_fix.options import Options
 from lambda_fix.syntax import scan
 
 try:
@@ -120,3 +121,27 @@ def check_one_user_added(before_commands: Any, after_commands: Any) -> None:
 def test_oracle_is_importable() -> None:
     """Make the skip visible: without the oracle the checks above do less."""
     assert buildkit is not None
+
+
+@needs_oracle
+@settings(max_examples=500)
+@given(dockerfiles(), st.sampled_from(["stage0", "stage1", "stage2"]))
+def test_target_stage_gets_user(data: bytes, target: str) -> None:
+    """With --target, the USER goes into the target stage and no other."""
+    options = Options(target=target)
+    result = fix_text(data, options)
+    check_result(data, result, options)
+    if result.status is not Status.FIXED:
+        return
+    before = oracle(data)
+    after = [(c.cmd.upper(), c.original) for c in oracle(result.output)]
+    kept = [(c.cmd.upper(), c.original) for c in before]
+    added = [
+        index
+        for index, command in enumerate(after)
+        if command[0] == "USER" and after[:index] + after[index + 1 :] == kept
+    ]
+    assert added
+    froms = [index for index, command in enumerate(after) if command[0] == "FROM"]
+    stage_of_user = sum(1 for index in froms if index < added[-1]) - 1
+    assert stage_of_user == int(target.removeprefix("stage"))
