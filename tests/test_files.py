@@ -28,6 +28,12 @@ ORIGINAL = b'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n'
 FIXED = b'FROM public.ecr.aws/lambda/python:3.12\nUSER 1001:1001\nCMD ["app.handler"]\n'
 
 
+@pytest.fixture
+def tmp_path(tmp_path: Path) -> Path:
+    """The temporary directory without links, as resolve_in_tree returns paths."""
+    return tmp_path.resolve()
+
+
 def make(tmp_path: Path, data: bytes = ORIGINAL, name: str = "Dockerfile") -> Path:
     path = tmp_path / name
     path.write_bytes(data)
@@ -324,3 +330,14 @@ def test_replace_long_file_name(tmp_path: Path) -> None:
     with OpenDockerfile(path) as opened:
         opened.replace(FIXED)
     assert path.read_bytes() == FIXED
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+def test_open_rejects_linked_directory(tmp_path: Path) -> None:
+    """A directory swapped for a link after resolve_in_tree is caught."""
+    real = tmp_path / "real"
+    real.mkdir()
+    make(real)
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(FileError, match="symbolic link or was moved"):
+        OpenDockerfile(tmp_path / "link" / "Dockerfile")

@@ -202,14 +202,26 @@ _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOE
 
 
 def _open_directory(path: Path) -> int:
+    """Open a directory that `path` names without any symbolic link."""
     try:
-        return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise FileError("file not found; check the path") from None
     except OSError as error:
         raise FileError(
             f"cannot open its directory: {error.strerror}; check the path"
         ) from None
+    # Linux names the directory a descriptor refers to in /proc. A mismatch
+    # means a directory on the path became a link after it was resolved.
+    # NOTE: systems without /proc, such as macOS, skip this check.
+    opened = f"/proc/self/fd/{handle}"
+    if os.path.exists(opened) and os.readlink(opened) != os.fspath(path):
+        os.close(handle)
+        raise FileError(
+            "a directory on its path is a symbolic link or was moved while "
+            "lambda-fix ran; check the tree and run lambda-fix again"
+        )
+    return handle
 
 
 def _identity(info: os.stat_result) -> tuple[int, ...]:
