@@ -181,8 +181,8 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
 
 
 def _indent_bytes(dockerfile: Dockerfile, index: int) -> bytes:
-    # Only spaces and tabs are copied: BuildKit also strips a leading CR or
-    # form feed, but copied into a new line they would break it for editors
+    # Only spaces and tabs are copied. A leading CR or form feed is whitespace
+    # to BuildKit too, but copied into the new line it would confuse editors
     # and other parsers.
     indent = indentation(dockerfile.line_text(index))
     copied = indent[: len(indent) - len(indent.lstrip(" \t"))]

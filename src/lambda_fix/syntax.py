@@ -45,9 +45,9 @@ BOM = b"\xef\xbb\xbf"
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
 _GO_SPACE += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
-# BuildKit's pattern ends in `(.+?)\s*$`; Python's backtracking engine takes
-# quadratic time on that form, so the value is matched greedily and its
-# trailing blanks are stripped in _DirectiveParser.feed.
+# The lazy form `(.+?)[ \t]*\Z` takes quadratic time in Python's backtracking
+# engine on a value followed by many blanks. So the value is matched greedily
+# and _DirectiveParser.feed strips its trailing blanks.
 _DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+)\Z")
 _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
