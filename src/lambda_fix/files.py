@@ -162,6 +162,7 @@ class OpenDockerfile:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
+                # TODO: copy extended attributes and ACLs too.
                 os.fchmod(stream.fileno(), stat.S_IMODE(info.st_mode))
                 _copy_owner(stream.fileno(), info)
                 os.fsync(stream.fileno())
