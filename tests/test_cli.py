@@ -137,7 +137,7 @@ def test_error_in_one_file_does_not_stop_others(tmp_path: Path) -> None:
     assert (tmp_path / "a.Dockerfile").read_bytes() == BROKEN
     assert (tmp_path / "b.Dockerfile").read_bytes() == FIXED
     lines = result.stderr.decode().splitlines()
-    assert lines[0] == ("missing: error: no such file or directory")
+    assert lines[0] == "missing: error: no such file or directory; check the path"
     assert lines[1].startswith("a.Dockerfile: error: line 2: heredoc <<EOF")
     assert lines[2].startswith("b.Dockerfile: fixed: add USER 1001:1001")
 

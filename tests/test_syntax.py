@@ -120,7 +120,7 @@ def test_scan_reads_escape_directive() -> None:
     [
         (b"FROM x\nRUN <<EOF\nx\n", "never terminated"),
         (b"# escape=x\nFROM x\n", "invalid escape character"),
-        (b"# escape=`\n# escape=`\nFROM x\n", "only one 'escape'"),
+        (b"# escape=`\n# escape=`\nFROM x\n", "a second 'escape'"),
     ],
     ids=["unterminated-heredoc", "bad-escape", "duplicate-directive"],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -14,6 +15,7 @@ from lambda_fix.config import ConfigError, Resolver, Settings, parse_codes
 from lambda_fix.core import fix_text
 from lambda_fix.diff import unified_diff
 from lambda_fix.discover import is_dockerfile_name, iter_dockerfiles
+from lambda_fix.files import MAX_SIZE, FilePolicy, tree_for_file
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.report.destinations import Destination, parse_report
@@ -44,6 +46,14 @@ BUILD_ARG_HELP = (
 )
 WRITE_HELP = "Write fixes in place instead of printing a diff."
 CHECK_HELP = "Write nothing and print no diff; list the files that would change."
+MAX_FILE_SIZE_HELP = (
+    "Largest file to read, in bytes; larger files are reported as errors."
+)
+FOLLOW_HELP = (
+    "Fix the target of a symbolic link when the target lies inside the tree "
+    "being fixed: the directory given, or for a file given by name the "
+    "current directory. Links that lead outside are always skipped."
+)
 COLOR_HELP = "Colour output: auto (a terminal without NO_COLOR), always or never."
 OUTPUT_FORMAT_HELP = (
     "Format of standard output (or --output): text (unified diff), json, sarif, "
@@ -74,8 +84,9 @@ CONFIG_HELP = (
 ISOLATED_HELP = "Ignore all configuration files."
 
 
-# A file to fix (None for standard input), its display name and settings.
-Job = tuple[Path | None, str, Settings]
+# A file to fix (None for standard input), its display name, its settings
+# and the tree that symbolic links must stay inside.
+Job = tuple[Path | None, str, Settings, Path | None]
 
 
 class OutputFormat(str, enum.Enum):
@@ -113,13 +124,14 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
 
 def _collect_paths(
     paths: list[Path], resolver: Resolver
-) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Expand directories; return (file, display name) pairs and missing paths.
+) -> tuple[list[tuple[Path, str, Path]], list[str]]:
+    """Expand directories into (file, display name, tree); list missing paths.
 
     Files that an exclude glob of their configuration matches are dropped,
     even when named on the command line, so pre-commit honours excludes.
+    The tree is the directory that symbolic links must not lead out of.
     """
-    files: list[tuple[Path, str]] = []
+    files: list[tuple[Path, str, Path]] = []
     missing: list[str] = []
 
     def included(path: Path) -> bool:
@@ -128,9 +140,9 @@ def _collect_paths(
     for path in paths:
         if path.is_dir() and not is_dockerfile_name(path.name):
             found = iter_dockerfiles(path, included)
-            files.extend((item, _display(item)) for item in found)
+            files.extend((item, _display(item), path) for item in found)
         elif path.exists() or path.is_symlink():
-            files.append((path, _display(path)))
+            files.append((path, _display(path), tree_for_file(path)))
         else:
             missing.append(str(path))
     kept = [item for item in files if not resolver.for_file(item[0]).excludes(item[0])]
@@ -139,7 +151,8 @@ def _collect_paths(
 
 def _display(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        # abspath, not resolve: a symbolic link is shown under its own name.
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -226,6 +239,10 @@ def command(
         bool,
         typer.Option("--verbose", "-v", help="Also print skipped and unchanged files."),
     ] = False,
+    max_file_size: Annotated[
+        int, typer.Option(metavar="BYTES", min=1, help=MAX_FILE_SIZE_HELP)
+    ] = MAX_SIZE,
+    follow_internal_symlinks: Annotated[bool, typer.Option(help=FOLLOW_HELP)] = False,
     color: Annotated[ColorChoice, typer.Option(help=COLOR_HELP)] = ColorChoice.AUTO,
     version: Annotated[
         bool,
@@ -289,16 +306,25 @@ def command(
 
     _warn_named_users(jobs, quiet)
     outcomes = [
-        FileOutcome(name, None, error="no such file or directory") for name in missing
+        FileOutcome(name, None, error="no such file or directory; check the path")
+        for name in missing
     ]
     for outcome in outcomes:
         report.add(outcome)
-    for path, name, settings in jobs:
+    policy = FilePolicy(max_file_size, follow_internal_symlinks)
+    followed: set[str] = set()
+    for path, name, settings, tree in jobs:
         options = _options(settings, path)
         if path is None:
             outcome = _fix_stdin(options)
         else:
-            outcome = process_file(path, name, options, mode)
+            if follow_internal_symlinks:
+                # A link and its target are one file: fix and report it once.
+                real = os.path.realpath(path)
+                if real in followed:
+                    continue
+                followed.add(real)
+            outcome = process_file(path, name, options, mode, tree, policy)
         if stream_diffs and outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()
@@ -350,10 +376,11 @@ def _plan(
     """
     if stdin:
         settings = command_line.over(resolver.for_directory(Path.cwd()))
-        return [(None, "-", settings)], []
+        return [(None, "-", settings, None)], []
     files, missing = _collect_paths(paths, resolver)
     jobs: list[Job] = [
-        (path, name, command_line.over(resolver.for_file(path))) for path, name in files
+        (path, name, command_line.over(resolver.for_file(path)), tree)
+        for path, name, tree in files
     ]
     return jobs, missing
 
@@ -369,7 +396,7 @@ def _write_stdout(data: bytes, output: Path | None) -> None:
 def _warn_named_users(jobs: list[Job], quiet: bool) -> None:
     if quiet:
         return
-    users = {settings.user for _, _, settings in jobs if settings.user}
+    users = {settings.user for _, _, settings, _ in jobs if settings.user}
     for user in sorted(users):
         if validate_user(user):
             sys.stderr.write(

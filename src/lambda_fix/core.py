@@ -130,7 +130,7 @@ def _check_keywords(dockerfile: Dockerfile) -> None:
                 raise ParseError(
                     instruction.start + 1,
                     f"unknown instruction {keyword.upper()!r}; BuildKit "
-                    "rejects this file, so fix the instruction first",
+                    "rejects this file, so correct the keyword",
                 )
 
 

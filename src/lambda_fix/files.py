@@ -1,68 +1,258 @@
-"""Read Dockerfiles and write fixes back without ever leaving half a file."""
+"""Read Dockerfiles and write fixes back without ever leaving half a file.
+
+A file is opened through a descriptor of its directory, with O_NOFOLLOW, so
+the file that is read and the file that is replaced are the same directory
+entry. A fix is written to a temporary file in that directory, flushed to
+disk and renamed over the original, so a reader sees either the old or the
+new bytes, never a mix.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 MAX_SIZE = 1024 * 1024
+
+_TEMPORARY_SUFFIX = ".lambda-fix.tmp"
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 class FileError(Exception):
     """A file that can't be read or written; the message names the fix."""
 
 
-def read_dockerfile(path: Path, max_size: int = MAX_SIZE) -> bytes:
-    """Read a file's bytes, rejecting what can't be a Dockerfile."""
+class SkippedFile(Exception):
+    """A file left alone on purpose, such as a symbolic link."""
+
+
+@dataclass(frozen=True)
+class FilePolicy:
+    """Limits on which files lambda-fix reads and writes."""
+
+    max_size: int = MAX_SIZE
+    follow_internal_symlinks: bool = False
+
+
+def tree_for_file(path: Path) -> Path:
+    """Return the tree a file given by name belongs to.
+
+    That is the current directory when the file lies below it, and the
+    file's own directory otherwise.
+    """
+    cwd = Path.cwd()
+    absolute = Path(os.path.abspath(path))
+    if absolute.is_relative_to(cwd):
+        return cwd
+    return absolute.parent
+
+
+def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
+    """Return the real path to work on, or raise SkippedFile for a link.
+
+    A path counts as a link when any component between `tree` and the file
+    is a symbolic link. Links are skipped unless the policy follows links
+    whose target lies inside `tree`. A link that leads outside it is always
+    skipped, so a hostile change can't aim a write at another file.
+    """
+    absolute = Path(os.path.abspath(path))
+    real_tree = Path(os.path.realpath(tree))
+    real = Path(os.path.realpath(absolute))
+    if not absolute.is_relative_to(os.path.abspath(tree)):
+        raise SkippedFile(f"is outside {tree}, the tree being fixed")
+    relative = absolute.relative_to(os.path.abspath(tree))
+    if real == real_tree / relative:
+        return real
+    if not os.path.lexists(absolute):
+        return real
+    if not real.is_relative_to(real_tree):
+        raise SkippedFile(
+            f"is a symbolic link to {real}, outside {real_tree}; lambda-fix "
+            "never writes outside the tree it fixes"
+        )
+    if not real.exists():
+        raise SkippedFile("is a symbolic link to a file that does not exist")
+    if not policy.follow_internal_symlinks:
+        raise SkippedFile(
+            f"is a symbolic link to {real}; fix that file, or pass "
+            "--follow-internal-symlinks to fix it through the link"
+        )
+    return real
+
+
+class OpenDockerfile:
+    """A Dockerfile read through its directory, ready to be replaced.
+
+    Use it as a context manager: it holds a descriptor of the directory
+    until the block ends.
+    """
+
+    def __init__(self, path: Path, max_size: int = MAX_SIZE) -> None:
+        self.path = path
+        self.name = path.name
+        self._directory = _open_directory(path.parent)
+        try:
+            self.data, self._info = self._read(max_size)
+        except BaseException:
+            os.close(self._directory)
+            raise
+
+    def __enter__(self) -> OpenDockerfile:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        os.close(self._directory)
+
+    def _read(self, max_size: int) -> tuple[bytes, os.stat_result]:
+        try:
+            info = os.stat(self.name, dir_fd=self._directory, follow_symlinks=False)
+        except FileNotFoundError:
+            raise FileError("file not found; check the path") from None
+        except OSError as error:
+            raise FileError(f"cannot read: {error.strerror}") from None
+        _check_kind(info)
+        try:
+            handle = os.open(self.name, _READ_FLAGS, dir_fd=self._directory)
+        except OSError as error:
+            raise FileError(
+                f"cannot open: {error.strerror}; check its permissions"
+            ) from None
+        with os.fdopen(handle, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            _check_kind(info)
+            _check_size(info.st_size, max_size)
+            try:
+                data = stream.read(max_size + 1)
+            except OSError as error:
+                raise FileError(f"cannot read: {error.strerror}") from None
+        _check_size(len(data), max_size)
+        if b"\0" in data:
+            raise FileError(
+                "contains NUL bytes, so it is a binary file, not a Dockerfile; "
+                "exclude it"
+            )
+        return data, info
+
+    def replace(self, data: bytes) -> None:
+        """Write `data` over the file in one rename, keeping mode and owner.
+
+        Raises FileError if the file was changed or replaced since it was
+        read, so someone else's edit is never overwritten.
+        """
+        info = self._info
+        # The name is cut so that the temporary name stays within NAME_MAX.
+        temporary = f".{self.name[:64]}.{secrets.token_hex(6)}{_TEMPORARY_SUFFIX}"
+        handle = os.open(temporary, _CREATE_FLAGS, 0o600, dir_fd=self._directory)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                # TODO: copy extended attributes and ACLs too.
+                os.fchmod(stream.fileno(), stat.S_IMODE(info.st_mode))
+                _copy_owner(stream.fileno(), info)
+                os.fsync(stream.fileno())
+            self._check_unchanged()
+            os.replace(
+                temporary,
+                self.name,
+                src_dir_fd=self._directory,
+                dst_dir_fd=self._directory,
+            )
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary, dir_fd=self._directory)
+            raise
+        # The rename is durable only once the directory itself is on disk.
+        os.fsync(self._directory)
+
+    def _check_unchanged(self) -> None:
+        # NOTE: a writer that changes the file between this check and the
+        # rename still loses its change. Only a lock that every writer takes
+        # could close that window.
+        try:
+            current, info = self._read(len(self.data))
+            unchanged = current == self.data and _identity(info) == _identity(
+                self._info
+            )
+        except FileError:
+            unchanged = False
+        if not unchanged:
+            raise FileError(
+                "changed on disk after lambda-fix read it, so it was left as "
+                "it is; run lambda-fix again"
+            )
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _open_directory(path: Path) -> int:
+    """Open a directory that `path` names without any symbolic link."""
     try:
-        info = path.stat()
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise FileError("file not found; check the path") from None
     except OSError as error:
-        raise FileError(f"cannot read: {error.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise FileError("is a directory named like a Dockerfile; exclude it")
-    if info.st_size > max_size:
         raise FileError(
-            f"file is {info.st_size} bytes, over the {max_size}-byte limit; "
-            "raise --max-file-size or exclude it"
+            f"cannot open its directory: {error.strerror}; check the path"
+        ) from None
+    # Linux names the directory a descriptor refers to in /proc. A mismatch
+    # means a directory on the path became a link after it was resolved.
+    # NOTE: systems without /proc, such as macOS, skip this check.
+    opened = f"/proc/self/fd/{handle}"
+    if os.path.exists(opened) and os.readlink(opened) != os.fspath(path):
+        os.close(handle)
+        raise FileError(
+            "a directory on its path is a symbolic link or was moved while "
+            "lambda-fix ran; check the tree and run lambda-fix again"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FileError(f"cannot read: {error.strerror}; check permissions") from None
-    if b"\0" in data:
-        raise FileError("contains NUL bytes, so it is not a text Dockerfile")
-    return data
+    return handle
 
 
-def write_atomic(path: Path, data: bytes, original: bytes) -> None:
-    """Replace a file's content in one rename, keeping its mode.
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
-    Raises FileError if the file no longer holds `original`, so a change
-    made by someone else since it was read is never overwritten.
-    """
-    info = path.stat()
-    directory = path.parent
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".lambda-fix", dir=directory
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        # Only root may give a file away; the mode is kept either way.
-        with contextlib.suppress(OSError):
-            os.chown(temporary, info.st_uid, info.st_gid)
-        if path.read_bytes() != original:
-            raise FileError("changed on disk while lambda-fix ran; run it again")
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+
+def _check_kind(info: os.stat_result) -> None:
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise FileError("is a directory named like a Dockerfile; exclude it")
+    if stat.S_ISLNK(mode):
+        raise FileError("became a symbolic link while lambda-fix ran; check it")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    raise FileError(f"is {kind}, not a regular file; exclude it")
+
+
+def _check_size(size: int, max_size: int) -> None:
+    if size > max_size:
+        raise FileError(
+            f"is over the {max_size}-byte size limit; raise --max-file-size "
+            "or exclude it"
+        )
+
+
+def _copy_owner(handle: int, info: os.stat_result) -> None:
+    if (os.geteuid(), os.getegid()) == (info.st_uid, info.st_gid):
+        return
+    # Only root may give a file away. Otherwise the new file keeps the mode
+    # and belongs to the user who ran lambda-fix.
+    with contextlib.suppress(PermissionError):
+        os.fchown(handle, info.st_uid, info.st_gid)

@@ -153,6 +153,7 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
             "BuildKit would fold an appended line into it; remove the trailing "
             "escape character",
         )
+
     line = anchor.end + 1
     total = len(dockerfile.lines)
     spaced = _separates_with_blank_lines(dockerfile)
@@ -194,7 +195,12 @@ def _ends_with_escaped_escape(dockerfile: Dockerfile, index: int) -> bool:
 
 
 def _indent_bytes(dockerfile: Dockerfile, index: int) -> bytes:
-    return indentation(dockerfile.line_text(index)).encode("utf-8", "surrogateescape")
+    # Only spaces and tabs are copied. A leading CR or form feed is whitespace
+    # to BuildKit too, but copied into the new line it would confuse editors
+    # and other parsers.
+    indent = indentation(dockerfile.line_text(index))
+    copied = indent[: len(indent) - len(indent.lstrip(" \t"))]
+    return copied.encode()
 
 
 def _line_ending(dockerfile: Dockerfile, index: int) -> bytes:

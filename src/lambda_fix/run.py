@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_fix.core import Result, Status, fix_text
 from lambda_fix.diff import unified_diff
-from lambda_fix.files import FileError, read_dockerfile, write_atomic
+from lambda_fix.files import (
+    FileError,
+    FilePolicy,
+    OpenDockerfile,
+    SkippedFile,
+    resolve_in_tree,
+    tree_for_file,
+)
 from lambda_fix.options import Options
 
 
@@ -20,33 +28,72 @@ class Mode(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What happened to one file; `error` is set when it couldn't be read."""
+    """The outcome for one file.
+
+    `error` is set when it couldn't be read or written, and `skipped` when
+    it was left alone before the fix ran, such as a symbolic link.
+    """
 
     path: str
     result: Result | None
     error: str = ""
     written: bool = False
     diff: bytes = b""
+    skipped: str = ""
 
 
-def process_file(path: Path, display: str, options: Options, mode: Mode) -> FileOutcome:
-    """Fix one file and, in write mode, replace it on disk."""
+def process_file(
+    path: Path,
+    display: str,
+    options: Options,
+    mode: Mode,
+    tree: Path | None = None,
+    policy: FilePolicy | None = None,
+) -> FileOutcome:
+    """Fix one file and, in write mode, replace it on disk.
+
+    `tree` is the directory the file was found in; lambda-fix never writes
+    outside it through a symbolic link.
+    """
+    policy = policy or FilePolicy()
     try:
-        data = read_dockerfile(path)
+        real = resolve_in_tree(path, tree or tree_for_file(path), policy)
+        opened = OpenDockerfile(real, policy.max_size)
+    except SkippedFile as skip:
+        return FileOutcome(display, None, skipped=str(skip))
     except FileError as error:
         return FileOutcome(display, None, error=str(error))
-    result = fix_text(data, options)
-    if result.status is not Status.FIXED:
-        return FileOutcome(display, result)
-    # Every mode keeps the diff, because reports may show it.
-    diff = unified_diff(display, data, result.output)
-    if mode is Mode.WRITE:
-        try:
-            write_atomic(path, result.output, data)
-        except FileError as error:
-            return FileOutcome(display, result, error=str(error))
-        except OSError as error:
-            message = f"cannot write: {error.strerror}; check permissions"
-            return FileOutcome(display, result, error=message)
-        return FileOutcome(display, result, written=True, diff=diff)
+    with opened:
+        data = opened.data
+        result = fix_text(data, options)
+        if result.status is not Status.FIXED:
+            return FileOutcome(display, result)
+        # Every mode keeps the diff, because reports may show it. A followed
+        # link's diff names the target, so `git apply` patches the file and
+        # not the link.
+        name = display if real == Path(os.path.abspath(path)) else _relative(real)
+        diff = unified_diff(name, data, result.output)
+        if mode is Mode.WRITE:
+            return _write(opened, display, result, diff)
     return FileOutcome(display, result, diff=diff)
+
+
+def _relative(path: Path) -> str:
+    cwd = Path.cwd()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+
+
+def _write(
+    opened: OpenDockerfile, display: str, result: Result, diff: bytes
+) -> FileOutcome:
+    try:
+        opened.replace(result.output)
+    except FileError as error:
+        return FileOutcome(display, result, error=str(error))
+    except OSError as error:
+        message = (
+            f"cannot write: {error.strerror}; the file was left as it was, so "
+            "check the disk and the directory's permissions and run again"
+        )
+        return FileOutcome(display, result, error=message)
+    return FileOutcome(display, result, written=True, diff=diff)

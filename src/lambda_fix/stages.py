@@ -15,13 +15,17 @@ from lambda_fix.syntax import (
     Dockerfile,
     DockerfileError,
     Instruction,
+    is_blank,
     shell_words,
     unquote,
 )
 
-_VARIABLE = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
-    r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+# Only the start of a reference: the closing brace is found with str.find,
+# because a pattern like `\{NAME:-[^}]*\}` takes quadratic time on a value
+# with many unclosed `${NAME:-` in a row.
+_VARIABLE_START = re.compile(
+    rf"\$(?:\{{(?P<braced>{_NAME})(?P<op>:?[-+])?|(?P<plain>{_NAME}))"
 )
 
 
@@ -39,32 +43,72 @@ def expand(word: str, variables: Mapping[str, str]) -> Expansion:
     """Expand $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} in one word.
 
     Unknown variables expand to an empty string, as in BuildKit, and are
-    listed in the result so the caller can tell a guess from a fact.
+    listed in the result so the caller can tell a guess from a fact. A `${`
+    without its closing brace stays as written.
     """
     unresolved: list[str] = []
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group("braced") or match.group("plain")
+    pieces: list[str] = []
+    last_brace = word.rfind("}")
+    position = 0
+    while True:
+        match = _VARIABLE_START.search(word, position)
+        if match is None:
+            break
+        pieces.append(word[position : match.start()])
+        plain = match.group("plain")
+        if plain is not None:
+            pieces.append(_lookup(plain, variables, unresolved))
+            position = match.end()
+            continue
         operator = match.group("op")
-        known = name in variables
-        value = variables.get(name, "")
+        close = -1
         if operator is None:
-            if not known:
-                unresolved.append(name)
-            return value
-        is_set = known and (value != "" or not operator.startswith(":"))
-        alternative = match.group("word") or ""
-        if operator.endswith("-"):
-            if is_set:
-                return value
-            inner = expand(alternative, variables)
-            unresolved.extend(inner.unresolved)
-            return inner.value
-        if not known and not operator.startswith(":"):
-            unresolved.append(name)
-        return expand(alternative, variables).value if is_set else ""
+            if word.startswith("}", match.end()):
+                close = match.end()
+        elif match.end() <= last_brace:
+            close = word.find("}", match.end())
+        if close < 0:
+            pieces.append("$")
+            position = match.start() + 1
+            continue
+        name = match.group("braced")
+        if operator is None:
+            pieces.append(_lookup(name, variables, unresolved))
+        else:
+            alternative = word[match.end() : close]
+            pieces.append(
+                _substitute(name, operator, alternative, variables, unresolved)
+            )
+        position = close + 1
+    pieces.append(word[position:])
+    return Expansion("".join(pieces), tuple(unresolved))
 
-    return Expansion(_VARIABLE.sub(substitute, word), tuple(unresolved))
+
+def _lookup(name: str, variables: Mapping[str, str], unresolved: list[str]) -> str:
+    if name not in variables:
+        unresolved.append(name)
+    return variables.get(name, "")
+
+
+def _substitute(
+    name: str,
+    operator: str,
+    alternative: str,
+    variables: Mapping[str, str],
+    unresolved: list[str],
+) -> str:
+    known = name in variables
+    value = variables.get(name, "")
+    is_set = known and (value != "" or not operator.startswith(":"))
+    if operator.endswith("-"):
+        if is_set:
+            return value
+        inner = expand(alternative, variables)
+        unresolved.extend(inner.unresolved)
+        return inner.value
+    if not known and not operator.startswith(":"):
+        unresolved.append(name)
+    return expand(alternative, variables).value if is_set else ""
 
 
 @dataclass(frozen=True)
@@ -148,8 +192,23 @@ def split_stages(dockerfile: Dockerfile, build_args: Mapping[str, str]) -> Build
             current.append(instruction)
     close_stage()
     if not stages:
-        raise StageError(1, "no FROM instruction; a Dockerfile needs at least one")
+        raise StageError(1, _no_stage_message(dockerfile))
     return Build(global_args=declared, stages=tuple(stages))
+
+
+def _no_stage_message(dockerfile: Dockerfile) -> str:
+    if not dockerfile.instructions:
+        lines = range(len(dockerfile.lines))
+        if all(is_blank(dockerfile.line_text(index)) for index in lines):
+            return "the file is empty; delete it or give it a FROM instruction"
+        return (
+            "the file has only comments and no instructions; delete it or "
+            "give it a FROM instruction"
+        )
+    return (
+        "no FROM instruction; a Dockerfile needs at least one, so add one "
+        "or exclude this file"
+    )
 
 
 def _make_stage(
@@ -219,25 +278,29 @@ def effective_user(
     env: dict[str, str] = {}
     setting = UserSetting(None, None, "", ())
     for member in chain(build, stage):
-        args: dict[str, str] = {}
+        # The variables in scope: ARGs of this stage overlaid with ENV, which
+        # wins. Kept up to date in place, because rebuilding it for every
+        # instruction takes quadratic time on files with many ARG or ENV.
+        scope = dict(env)
         for instruction in member.instructions:
             keyword = instruction.keyword
             if keyword == "arg":
                 for name, value in parse_assignments(instruction.args):
                     resolved = build_args.get(name)
                     if resolved is None and value is not None:
-                        resolved = expand(value, {**args, **env}).value
+                        resolved = expand(value, scope).value
                     if resolved is None:
                         resolved = build.global_args.get(name)
-                    if resolved is not None:
-                        args[name] = resolved
+                    if resolved is not None and name not in env:
+                        scope[name] = resolved
             elif keyword == "env":
                 for name, value in parse_assignments(instruction.args, True):
                     if value is not None:
-                        env[name] = expand(value, {**args, **env}).value
+                        env[name] = expand(value, scope).value
+                        scope[name] = env[name]
             elif keyword == "user":
                 raw = instruction.args.strip()
-                result = expand(raw, {**args, **env})
+                result = expand(raw, scope)
                 setting = UserSetting(
                     instruction, member, result.value, result.unresolved
                 )

@@ -45,7 +45,10 @@ BOM = b"\xef\xbb\xbf"
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
 _GO_SPACE += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
-_DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*\Z")
+# The lazy form `(.+?)[ \t]*\Z` takes quadratic time in Python's backtracking
+# engine on a value followed by many blanks. So the value is matched greedily
+# and _DirectiveParser.feed strips its trailing blanks.
+_DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+)\Z")
 _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 
@@ -161,11 +164,17 @@ class _DirectiveParser:
             self.done = True
             return
         if name in self.directives:
-            raise ParseError(line + 1, f"only one '{name}' parser directive is allowed")
-        value = match.group(2)
+            raise ParseError(
+                line + 1,
+                f"a second '{name}' parser directive; BuildKit allows only "
+                "one, so remove this line",
+            )
+        # An all-blank value keeps its last character, as the lazy pattern
+        # `(.+?)[ \t]*$` would.
+        value = match.group(2).rstrip(" \t") or match.group(2)
         if name == "escape" and value not in ("\\", "`"):
             raise ParseError(
-                line + 1, f"invalid escape character {value!r}: use '\\' or '`'"
+                line + 1, f"invalid escape character {value!r}; use '\\' or '`'"
             )
         self.directives[name] = value
 
@@ -196,10 +205,13 @@ def scan(data: bytes) -> Dockerfile:
         index += 1
         if stripped.startswith("#"):
             stripped = ""
-        logical, ended = _trim_continuation(stripped, continuation)
-        if ended and logical == "":
+        first, ended = _trim_continuation(stripped, continuation)
+        if ended and first == "":
             continue
 
+        # Parts are joined once at the end: `+=` in the loop takes quadratic
+        # time on long continuations.
+        parts = [first]
         empty_lines: list[int] = []
         while not ended and index < len(texts):
             raw = texts[index]
@@ -212,9 +224,10 @@ def scan(data: bytes) -> Dockerfile:
                 index += 1
                 continue
             part, ended = _trim_continuation(raw, continuation)
-            logical += part
+            parts.append(part)
             index += 1
 
+        logical = "".join(parts)
         instruction = _make_instruction(logical, start, index - 1, escape)
         heredoc_keyword = instruction.onbuild_keyword or instruction.keyword
         if heredoc_keyword in HEREDOC_KEYWORDS and "<<" in logical:

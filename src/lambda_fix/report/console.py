@@ -60,6 +60,12 @@ class Report:
             self.counts["error"] += 1
             self.line(outcome.path, "error", outcome.error, "error")
             return
+        if outcome.skipped:
+            # Shown without --verbose: the user may expect this file fixed.
+            self.counts["skipped"] += 1
+            if not self.quiet:
+                self.line(outcome.path, "skipped", outcome.skipped, "warning")
+            return
         assert result is not None
         status = result.status
         if status is Status.REFUSED:

@@ -1,0 +1,72 @@
+"""Two lambda-fix processes writing the same tree at the same time."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lambda_fix.core import Status, fix_text
+from tests.cli_process import lambda_fix_command, run_cli
+
+TEMPLATES = (
+    b'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ./\nCMD ["app.handler"]\n',
+    b"FROM public.ecr.aws/lambda/nodejs:20\r\nUSER root\r\nRUN npm ci\r\n",
+    b"FROM public.ecr.aws/lambda/provided:al2023 AS build\nRUN make\n\n"
+    b"FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /out /var\n",
+    b"FROM python:3.12\nCMD python\n",
+)
+FILES = 150
+ROUNDS = 6
+
+
+def build_tree(root: Path) -> dict[Path, bytes]:
+    originals = {}
+    for number in range(FILES):
+        path = root / f"service{number:03}" / "Dockerfile"
+        path.parent.mkdir(parents=True)
+        # Padding makes the files differ in size, so a torn write would show.
+        data = TEMPLATES[number % len(TEMPLATES)] + b"# padding\n" * number
+        path.write_bytes(data)
+        originals[path] = data
+    return originals
+
+
+@pytest.mark.slow
+def test_two_writers_never_tear_files(tmp_path: Path) -> None:
+    for round_number in range(ROUNDS):
+        root = tmp_path / f"round{round_number}"
+        originals = build_tree(root)
+        fixed = {path: fix_text(data).output for path, data in originals.items()}
+        assert sum(fix_text(data).status is Status.FIXED for data in originals.values())
+
+        command = [*lambda_fix_command(), "--write", "--quiet", "."]
+        writers = [
+            subprocess.Popen(
+                command,
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        for writer in writers:
+            _, stderr = writer.communicate(timeout=120)
+            # 2 is allowed: a writer that finds a file already replaced by
+            # the other one reports "changed on disk" and leaves it alone.
+            assert writer.returncode in (0, 2), stderr
+            for line in stderr.splitlines():
+                assert "changed on disk" in line, stderr
+
+        for path, original in originals.items():
+            assert path.read_bytes() in (original, fixed[path]), path
+        leftovers = [p for p in root.rglob("*") if p.name.endswith(".tmp")]
+        assert leftovers == []
+
+        again = run_cli("--write", ".", cwd=root)
+        assert again.returncode == 0, again.stderr
+        assert ": fixed:" not in again.stderr
+        for path in originals:
+            assert path.read_bytes() == fixed[path], path
