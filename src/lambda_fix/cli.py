@@ -10,11 +10,13 @@ from typing import Annotated
 import typer
 
 from lambda_fix import __version__
+from lambda_fix.batch import default_jobs, process_all
 from lambda_fix.core import Status, fix_text
-from lambda_fix.discover import is_dockerfile_name, iter_dockerfiles
+from lambda_fix.discover import DEFAULT_EXCLUDES, Selection
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
+from lambda_fix.plan import Plan, make_plan
 from lambda_fix.report import EXIT_ERROR, Report, use_color
-from lambda_fix.run import FileOutcome, Mode, process_file
+from lambda_fix.run import FileOutcome, Mode
 
 HELP = """\
 Add a non-root USER to Dockerfiles of AWS Lambda container images.
@@ -40,6 +42,25 @@ BUILD_ARG_HELP = (
 WRITE_HELP = "Write fixes in place instead of printing a diff."
 CHECK_HELP = "Write nothing and print no diff; list the files that would change."
 COLOR_HELP = "Colour output: auto (a terminal without NO_COLOR), always or never."
+EXCLUDE_HELP = (
+    "Gitignore-style pattern of files and directories to skip; replaces the "
+    f"defaults ({', '.join(DEFAULT_EXCLUDES)}). Repeat for more."
+)
+EXTEND_EXCLUDE_HELP = "Like --exclude, but adds to the default patterns."
+FORCE_EXCLUDE_HELP = (
+    "Apply excludes and .gitignore to paths named on the command line too, "
+    "as pre-commit passes file names."
+)
+GITIGNORE_HELP = (
+    "Skip files that git ignores (.gitignore, .git/info/exclude, the global "
+    "excludes file)."
+)
+SHOW_FILES_HELP = "Print the files that would be processed, one per line, and exit."
+JOBS_HELP = "Number of processes; 1 runs everything in this process. Default: CPUs."
+CUSTOM_RUNTIMES_HELP = (
+    "Also fix images on non-Lambda bases that carry a Lambda runtime "
+    "interface client or the Lambda Web Adapter (finding LF009)."
+)
 
 
 class ColorChoice(str, enum.Enum):
@@ -65,27 +86,6 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
             )
         build_args[name] = setting
     return build_args
-
-
-def _collect_paths(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Expand directories; return (file, display name) pairs and missing paths."""
-    files: list[tuple[Path, str]] = []
-    missing: list[str] = []
-    for path in paths:
-        if path.is_dir() and not is_dockerfile_name(path.name):
-            files.extend((found, _display(found)) for found in iter_dockerfiles(path))
-        elif path.exists() or path.is_symlink():
-            files.append((path, _display(path)))
-        else:
-            missing.append(str(path))
-    return files, missing
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _fix_stdin(options: Options, check: bool, report: Report) -> int:
@@ -122,6 +122,32 @@ def command(
         typer.Option("--verbose", "-v", help="Also print skipped and unchanged files."),
     ] = False,
     color: Annotated[ColorChoice, typer.Option(help=COLOR_HELP)] = ColorChoice.AUTO,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(metavar="PATTERN", help=EXCLUDE_HELP),
+    ] = None,
+    extend_exclude: Annotated[
+        list[str] | None,
+        typer.Option(metavar="PATTERN", help=EXTEND_EXCLUDE_HELP),
+    ] = None,
+    force_exclude: Annotated[
+        bool, typer.Option("--force-exclude", help=FORCE_EXCLUDE_HELP)
+    ] = False,
+    respect_gitignore: Annotated[
+        bool,
+        typer.Option(
+            "--respect-gitignore/--no-respect-gitignore", help=GITIGNORE_HELP
+        ),
+    ] = True,
+    show_files: Annotated[
+        bool, typer.Option("--show-files", help=SHOW_FILES_HELP)
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help=JOBS_HELP)
+    ] = None,
+    include_custom_runtimes: Annotated[
+        bool, typer.Option("--include-custom-runtimes", help=CUSTOM_RUNTIMES_HELP)
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -141,7 +167,10 @@ def command(
     except InvalidUser as error:
         raise typer.BadParameter(str(error), param_hint="--user") from None
     options = Options(
-        user=user, target=target, build_args=_parse_build_args(build_arg or [])
+        user=user,
+        target=target,
+        build_args=_parse_build_args(build_arg or []),
+        include_custom_runtimes=include_custom_runtimes,
     )
     mode = Mode.WRITE if write else Mode.CHECK if check else Mode.DIFF
     report = Report(
@@ -158,11 +187,23 @@ def command(
     if [str(path) for path in paths] == ["-"]:
         raise typer.Exit(_fix_stdin(options, check, report))
 
-    files, missing = _collect_paths(paths)
-    for path in missing:
+    excludes = tuple(DEFAULT_EXCLUDES if exclude is None else exclude)
+    selection = Selection(
+        excludes=excludes + tuple(extend_exclude or ()),
+        respect_gitignore=respect_gitignore,
+        force_exclude=force_exclude,
+    )
+    plan = make_plan(paths, selection, options)
+    if verbose:
+        _print_declarations(plan)
+    if show_files:
+        for _, shown, _ in plan.jobs:
+            sys.stdout.write(shown + "\n")
+        raise typer.Exit(0)
+    for path in plan.missing:
         report.add(FileOutcome(path, None, error="no such file or directory"))
-    for path, display in files:
-        outcome = process_file(path, display, options, mode)
+    workers = jobs or default_jobs()
+    for outcome in process_all(plan.jobs, mode, workers):
         if outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()
@@ -170,6 +211,22 @@ def command(
     if not quiet:
         sys.stderr.write(report.summary() + "\n")
     raise typer.Exit(report.exit_code)
+
+
+def _print_declarations(plan: Plan) -> None:
+    """Print what infrastructure code declared and what it left unresolved."""
+    declarations = plan.declarations
+    for image in declarations.images:
+        sys.stderr.write(
+            f"{image.source}:{image.line}: {image.tool} declares a Lambda image "
+            f"built from {image.dockerfile}"
+            + (f" (target {image.target})" if image.target else "")
+            + "\n"
+        )
+    for note in declarations.unresolved:
+        sys.stderr.write(f"{note}; its Dockerfile is not checked as declared\n")
+    for note in declarations.notes:
+        sys.stderr.write(f"{note}\n")
 
 
 def main() -> None:

@@ -7,12 +7,13 @@ terminal, so the command line, the Python API and the tests share it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lambda_fix.findings import Finding
 from lambda_fix.images import is_lambda_base, is_windows_base
 from lambda_fix.options import Options
 from lambda_fix.placement import Ambiguous, check_ambiguities, place
+from lambda_fix.runtimes import find_custom_runtime
 from lambda_fix.splice import splice
 from lambda_fix.stages import (
     Build,
@@ -62,9 +63,16 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
         finding = Finding("LF010", error.line, error.message)
         return Result(Status.REFUSED, data, error.message, (finding,))
 
+    extra: tuple[Finding, ...] = ()
     skip_reason = _not_lambda_reason(build, stage, options)
     if skip_reason:
-        return Result(Status.SKIPPED, data, skip_reason)
+        runtime = find_custom_runtime(dockerfile, build, stage)
+        if runtime is None:
+            return Result(Status.SKIPPED, data, skip_reason)
+        base = chain(build, stage)[0].base
+        extra = (runtime.finding(base),)
+        if not options.include_custom_runtimes:
+            return Result(Status.SKIPPED, data, runtime.skip_reason(base), extra)
     if any(is_windows_base(s.base, s.platform) for s in chain(build, stage)):
         message = (
             f"{stage.label} is a Windows image, where USER takes a name, not "
@@ -77,8 +85,9 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
     if decision.finding is None or decision.finding.code not in ("LF001", "LF002"):
         findings = (decision.finding,) if decision.finding else ()
         status = Status.SKIPPED if decision.skip else Status.UNCHANGED
-        return Result(status, data, decision.reason, findings)
-    return _apply(data, dockerfile, stage, options, decision)
+        return Result(status, data, decision.reason, extra + findings)
+    result = _apply(data, dockerfile, stage, options, decision)
+    return replace(result, findings=extra + result.findings)
 
 
 def _check_keywords(dockerfile: Dockerfile) -> None:

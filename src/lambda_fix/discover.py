@@ -1,11 +1,17 @@
-"""Find Dockerfiles under the paths given on the command line."""
+"""Find Dockerfiles and infrastructure files under the paths given."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lambda_fix.gitignore import IgnoreRules, compile_patterns, rules_for
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -27,6 +33,18 @@ _NAME_PATTERNS = (
     "*.containerfile",
 )
 
+# Files that may declare Lambda images: SAM templates, Serverless Framework
+# configuration, and Python (read only when it mentions from_image_asset).
+INFRA_NAMES = frozenset(
+    {
+        "template.yaml",
+        "template.yml",
+        "template.json",
+        "serverless.yml",
+        "serverless.yaml",
+    }
+)
+
 
 def is_dockerfile_name(name: str) -> bool:
     """Whether a file name is one that lambda-fix treats as a Dockerfile."""
@@ -36,12 +54,159 @@ def is_dockerfile_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _NAME_PATTERNS)
 
 
-def iter_dockerfiles(root: Path) -> Iterator[Path]:
-    """Yield Dockerfiles under a directory, sorted, skipping default excludes."""
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(
-            name for name in subdirectories if name not in DEFAULT_EXCLUDES
-        )
-        for name in sorted(files):
-            if is_dockerfile_name(name):
-                yield Path(directory, name)
+def is_infra_name(name: str) -> bool:
+    """Whether a file may declare Lambda images (SAM, Serverless, CDK)."""
+    return name in INFRA_NAMES or name.endswith(".py")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which files a walk keeps: excludes and whether .gitignore counts.
+
+    Exclude patterns use gitignore syntax. A pattern without a slash
+    matches a file or directory of that name at any depth. A pattern with
+    a slash matches the path relative to the current directory, or to the
+    PATH argument when PATH is outside the current directory.
+    """
+
+    excludes: tuple[str, ...] = DEFAULT_EXCLUDES
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+
+
+@dataclass
+class Found:
+    """Files found, sorted by path, and the paths that do not exist."""
+
+    dockerfiles: list[Path] = field(default_factory=list)
+    infra_files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def find_files(paths: list[Path], selection: Selection) -> Found:
+    """Expand the command line's paths into Dockerfiles and infra files."""
+    found = Found()
+    excludes = compile_patterns(list(selection.excludes))
+    for path in paths:
+        if path.is_dir() and not is_dockerfile_name(path.name):
+            _walk(path, selection, excludes, found)
+        elif path.exists() or path.is_symlink():
+            if selection.force_exclude and _is_excluded_named(
+                path, selection, excludes
+            ):
+                continue
+            if is_infra_name(path.name) and not is_dockerfile_name(path.name):
+                found.infra_files.append(path)
+            else:
+                # A path named on the command line is taken as a Dockerfile
+                # whatever its name, as pre-commit passes file names; a
+                # directory named like a Dockerfile is reported when read.
+                found.dockerfiles.append(path)
+        else:
+            found.missing.append(str(path))
+    found.dockerfiles = _sorted_unique(found.dockerfiles)
+    found.infra_files = _sorted_unique(found.infra_files)
+    return found
+
+
+def is_excluded(path: Path, selection: Selection) -> bool:
+    """Tell whether excludes or .gitignore drop a path named explicitly."""
+    excludes = compile_patterns(list(selection.excludes))
+    return _is_excluded_named(path, selection, excludes)
+
+
+def iter_dockerfiles(root: Path) -> list[Path]:
+    """List Dockerfiles under a directory with the default selection."""
+    return find_files([root], Selection()).dockerfiles
+
+
+def _sorted_unique(paths: list[Path]) -> list[Path]:
+    return sorted(set(paths), key=lambda path: path.parts)
+
+
+def _exclude_path(path: Path, root: Path) -> str:
+    """Return the path that exclude patterns with a slash are matched against."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.relative_to(root).as_posix()
+
+
+def _is_excluded_named(
+    path: Path, selection: Selection, excludes: GitIgnoreSpec
+) -> bool:
+    relative = _exclude_path(path, path)
+    if relative == ".":
+        relative = path.absolute().name
+    is_dir = path.is_dir()
+    candidate = relative + ("/" if is_dir else "")
+    if excludes.match_file(candidate):
+        return True
+    # A parent directory may be excluded by name, such as cdk.out/.
+    for parent in Path(relative).parents:
+        if parent.name and excludes.match_file(parent.as_posix() + "/"):
+            return True
+    if not selection.respect_gitignore:
+        return False
+    absolute = path.absolute()
+    rules = rules_for(absolute.parent)
+    try:
+        inside = absolute.resolve().relative_to(rules.top).as_posix()
+    except ValueError:
+        return False
+    parts = inside.split("/")
+    for depth in range(1, len(parts)):
+        if rules.is_ignored("/".join(parts[:depth]), is_dir=True):
+            return True
+    return rules.is_ignored(inside, is_dir)
+
+
+def _walk(
+    root: Path, selection: Selection, excludes: GitIgnoreSpec, found: Found
+) -> None:
+    rules: IgnoreRules | None = None
+    top_relative = ""
+    if selection.respect_gitignore:
+        rules = rules_for(root)
+        top_relative = root.resolve().relative_to(rules.top).as_posix()
+        if top_relative == ".":
+            top_relative = ""
+    exclude_base = _exclude_path(root, root)
+    exclude_base = "" if exclude_base == "." else exclude_base + "/"
+    # Each entry: directory, its path relative to the root, and its rules.
+    pending: list[tuple[Path, str, IgnoreRules | None]] = [(root, "", rules)]
+    while pending:
+        directory, relative, rules = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            child_relative = f"{relative}/{name}" if relative else name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir and name == ".git":
+                continue  # git's own data, skipped even when --exclude drops it
+            suffix = "/" if is_dir else ""
+            if excludes.match_file(exclude_base + child_relative + suffix):
+                continue
+            if rules is not None:
+                git_relative = (
+                    f"{top_relative}/{child_relative}"
+                    if top_relative
+                    else child_relative
+                )
+                if rules.is_ignored(git_relative, is_dir):
+                    continue
+            if is_dir:
+                child_rules = rules
+                if rules is not None:
+                    child_rules = rules.enter(Path(entry.path), git_relative)
+                pending.append((Path(entry.path), child_relative, child_rules))
+            elif is_dockerfile_name(name):
+                found.dockerfiles.append(Path(entry.path))
+            elif is_infra_name(name):
+                found.infra_files.append(Path(entry.path))

@@ -1,0 +1,97 @@
+"""Turn the command line's paths into a list of files, each with its options.
+
+Infrastructure files found among the paths declare Lambda images. Their
+target and build arguments apply to the Dockerfiles they point at, with
+values given on the command line taking precedence, and a declared
+Dockerfile is processed even when its name is not a Dockerfile name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambda_fix.discover import Selection, find_files, is_excluded
+from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote, lookup
+from lambda_fix.options import Options
+
+Job = tuple[Path, str, Options]
+
+
+@dataclass
+class Plan:
+    """Files to process with their options, missing paths and IaC messages."""
+
+    jobs: list[Job] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    declarations: Declarations = field(default_factory=Declarations)
+
+
+def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan:
+    """Find the files under `paths` and work out the options for each."""
+    found = find_files(paths, selection)
+    plan = Plan(missing=found.missing)
+    if found.infra_files:
+        from lambda_fix.iac import read_declarations
+
+        plan.declarations = read_declarations(found.infra_files)
+    grouped = plan.declarations.by_dockerfile()
+    dockerfiles = list(found.dockerfiles)
+    known = {path.resolve() for path in dockerfiles}
+    roots = [path.resolve() for path in paths if path.is_dir()]
+    for declared in grouped:
+        if declared in known or not declared.is_file():
+            continue
+        if any(declared.is_relative_to(root) for root in roots) and not is_excluded(
+            _shown_path(declared), selection
+        ):
+            dockerfiles.append(_shown_path(declared))
+    dockerfiles.sort(key=lambda path: display(path).split("/"))
+    for path in dockerfiles:
+        images = lookup(grouped, path)
+        file_options = _declared_options(options, images, plan.declarations)
+        plan.jobs.append((path, display(path), file_options))
+    return plan
+
+
+def display(path: Path) -> str:
+    """Return the path as shown to the user: relative to the current directory."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _shown_path(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _declared_options(
+    options: Options, images: list[ImageDeclaration], declarations: Declarations
+) -> Options:
+    if not images:
+        return options
+    first = images[0]
+    targets = {image.target for image in images}
+    if len(targets) > 1:
+        # TODO: fix each declared target of a Dockerfile, not only the first.
+        declarations.notes.append(
+            SourceNote(
+                first.source,
+                first.line,
+                f"{first.dockerfile} is declared {len(images)} times with "
+                f"targets {sorted(str(t) for t in targets)}; fixing target "
+                f"{first.target!r} from this declaration",
+            )
+        )
+    return dataclasses.replace(
+        options,
+        target=options.target if options.target is not None else first.target,
+        build_args={**first.build_args, **options.build_args},
+        declared_lambda=True,
+        used_by_sam=options.used_by_sam or any(i.used_by_sam for i in images),
+    )
