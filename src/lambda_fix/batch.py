@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -51,7 +52,19 @@ def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> list[FileOutco
 
 
 def _process_chunk(chunk: list[Job], mode: Mode) -> list[FileOutcome]:
-    return [process_file(path, shown, options, mode) for path, shown, options in chunk]
+    return [
+        _without_output(process_file(path, shown, options, mode))
+        for path, shown, options in chunk
+    ]
+
+
+def _without_output(outcome: FileOutcome) -> FileOutcome:
+    # The worker has already written the file or made the diff, and the
+    # parent only reports, so the fixed text need not be sent back.
+    if outcome.result is None or not outcome.result.output:
+        return outcome
+    result = dataclasses.replace(outcome.result, output=b"")
+    return dataclasses.replace(outcome, result=result)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -14,7 +14,7 @@ from lambda_fix.batch import default_jobs, process_all
 from lambda_fix.core import Status, fix_text
 from lambda_fix.discover import DEFAULT_EXCLUDES, Selection
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
-from lambda_fix.plan import Plan, make_plan
+from lambda_fix.plan import Plan, display, make_plan
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.run import FileOutcome, Mode
 
@@ -135,9 +135,7 @@ def command(
     ] = False,
     respect_gitignore: Annotated[
         bool,
-        typer.Option(
-            "--respect-gitignore/--no-respect-gitignore", help=GITIGNORE_HELP
-        ),
+        typer.Option("--respect-gitignore/--no-respect-gitignore", help=GITIGNORE_HELP),
     ] = True,
     show_files: Annotated[
         bool, typer.Option("--show-files", help=SHOW_FILES_HELP)
@@ -219,7 +217,7 @@ def _print_declarations(plan: Plan) -> None:
     for image in declarations.images:
         sys.stderr.write(
             f"{image.source}:{image.line}: {image.tool} declares a Lambda image "
-            f"built from {image.dockerfile}"
+            f"built from {display(image.dockerfile)}"
             + (f" (target {image.target})" if image.target else "")
             + "\n"
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lambda_fix.gitignore import IgnoreRules, compile_patterns, rules_for
+from lambda_fix.gitignore import IgnoreRules, compile_patterns, fast_matcher, rules_for
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -34,7 +34,8 @@ _NAME_PATTERNS = (
 )
 
 # Files that may declare Lambda images: SAM templates, Serverless Framework
-# configuration, and Python (read only when it mentions from_image_asset).
+# configuration, and Python files inside a CDK app (a directory with
+# cdk.json), which are read only when they mention from_image_asset.
 INFRA_NAMES = frozenset(
     {
         "template.yaml",
@@ -167,20 +168,32 @@ def _walk(
     rules: IgnoreRules | None = None
     top_relative = ""
     if selection.respect_gitignore:
-        rules = rules_for(root)
+        rules = rules_for(root.parent)
         top_relative = root.resolve().relative_to(rules.top).as_posix()
         if top_relative == ".":
             top_relative = ""
     exclude_base = _exclude_path(root, root)
     exclude_base = "" if exclude_base == "." else exclude_base + "/"
-    # Each entry: directory, its path relative to the root, and its rules.
-    pending: list[tuple[Path, str, IgnoreRules | None]] = [(root, "", rules)]
+    excluded = fast_matcher(excludes)
+    in_cdk_app = any((parent / "cdk.json").is_file() for parent in root.parents)
+    # Each entry: a directory, its path relative to the root, the ignore
+    # rules of its parent, and whether it is inside a CDK app.
+    pending: list[tuple[Path, str, IgnoreRules | None, bool]] = [
+        (root, "", rules, in_cdk_app)
+    ]
     while pending:
-        directory, relative, rules = pending.pop()
+        directory, relative, rules, in_cdk_app = pending.pop()
         try:
             entries = list(os.scandir(directory))
         except OSError:
             continue
+        names = {entry.name for entry in entries}
+        git_base = "/".join(part for part in (top_relative, relative) if part)
+        if rules is not None and ".gitignore" in names:
+            rules = rules.enter(directory, git_base)
+        if rules is not None and not rules.layers:
+            rules = None if selection.respect_gitignore is False else rules
+        in_cdk_app = in_cdk_app or "cdk.json" in names
         for entry in entries:
             name = entry.name
             child_relative = f"{relative}/{name}" if relative else name
@@ -191,22 +204,15 @@ def _walk(
             if is_dir and name == ".git":
                 continue  # git's own data, skipped even when --exclude drops it
             suffix = "/" if is_dir else ""
-            if excludes.match_file(exclude_base + child_relative + suffix):
+            if excluded(exclude_base + child_relative + suffix):
                 continue
-            if rules is not None:
-                git_relative = (
-                    f"{top_relative}/{child_relative}"
-                    if top_relative
-                    else child_relative
-                )
+            if rules is not None and rules.layers:
+                git_relative = f"{git_base}/{name}" if git_base else name
                 if rules.is_ignored(git_relative, is_dir):
                     continue
             if is_dir:
-                child_rules = rules
-                if rules is not None:
-                    child_rules = rules.enter(Path(entry.path), git_relative)
-                pending.append((Path(entry.path), child_relative, child_rules))
+                pending.append((Path(entry.path), child_relative, rules, in_cdk_app))
             elif is_dockerfile_name(name):
                 found.dockerfiles.append(Path(entry.path))
-            elif is_infra_name(name):
+            elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
                 found.infra_files.append(Path(entry.path))

@@ -12,8 +12,11 @@ git's wildmatch rules.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,12 +32,26 @@ def compile_patterns(lines: list[str]) -> GitIgnoreSpec:
     return GitIgnoreSpec.from_lines(lines)
 
 
+def fast_matcher(spec: GitIgnoreSpec) -> Callable[[str], bool]:
+    """Return a test equal to spec.match_file, with one regex per call.
+
+    pathspec tries each pattern in turn; a single alternation of all of
+    them answers the common case, a path that matches nothing, at once.
+    """
+    if any(pattern.include is False for pattern in spec.patterns):
+        return spec.match_file
+    combined = _alternation(spec)
+    return lambda path: combined.search(path) is not None
+
+
 @dataclass(frozen=True)
 class _Layer:
     # Directory of the ignore file, relative to the top and ending in "/",
     # or "" for files whose patterns are relative to the top itself.
     base: str
     spec: GitIgnoreSpec
+    # One alternation of all patterns; no match means the layer is silent.
+    any_pattern: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,14 +66,28 @@ class IgnoreRules:
     layers: tuple[_Layer, ...] = ()
 
     def is_ignored(self, relative: str, is_dir: bool) -> bool:
-        """Tell whether git ignores a path given relative to `top`."""
+        """Tell whether git ignores a path given relative to `top`.
+
+        Only patterns that match the path itself count, not those that
+        match one of its directories: a walk never enters an ignored
+        directory, and a directory named on the command line is walked
+        even when git ignores it.
+        """
         for layer in reversed(self.layers):
             if not relative.startswith(layer.base):
                 continue
-            candidate = relative[len(layer.base) :] + ("/" if is_dir else "")
-            include = layer.spec.check_file(candidate).include
-            if include is not None:
-                return include
+            inside = relative[len(layer.base) :]
+            candidate = inside + ("/" if is_dir else "")
+            if layer.any_pattern is not None and not layer.any_pattern.search(
+                candidate
+            ):
+                continue
+            result = layer.spec.check_file(candidate)
+            if result.include is None:
+                continue
+            if result.include and _matches_parent(layer.spec, inside, result.index):
+                continue
+            return result.include
         return False
 
     def enter(self, directory: Path, relative: str) -> IgnoreRules:
@@ -65,8 +96,31 @@ class IgnoreRules:
         if not lines:
             return self
         base = f"{relative}/" if relative else ""
-        layer = _Layer(base, compile_patterns(lines))
-        return IgnoreRules(self.top, (*self.layers, layer))
+        return IgnoreRules(self.top, (*self.layers, _make_layer(base, lines)))
+
+
+def _make_layer(base: str, lines: list[str]) -> _Layer:
+    spec = compile_patterns(lines)
+    return _Layer(base, spec, _alternation(spec))
+
+
+def _alternation(spec: GitIgnoreSpec) -> re.Pattern[str]:
+    """Join a spec's patterns into one regex that matches if any of them does."""
+    expressions = [
+        # Group names would clash once joined, and only the match counts.
+        str(pattern.regex.pattern).replace("(?P<ps_d>", "(")
+        for pattern in spec.patterns
+        if pattern.include is not None and pattern.regex is not None
+    ]
+    return re.compile("|".join(f"(?:{e})" for e in expressions) or "(?!)")
+
+
+def _matches_parent(spec: GitIgnoreSpec, inside: str, index: int | None) -> bool:
+    parent = posixpath.dirname(inside)
+    if not parent:
+        return False
+    result = spec.check_file(parent + "/")
+    return bool(result.include) and result.index == index
 
 
 def find_repository(path: Path) -> Path | None:
@@ -104,7 +158,7 @@ def _repository_layers(root: Path) -> tuple[_Layer, ...]:
             continue
         lines = _read_lines(source)
         if lines:
-            layers.append(_Layer("", compile_patterns(lines)))
+            layers.append(_make_layer("", lines))
     return tuple(layers)
 
 

@@ -9,11 +9,18 @@ Dockerfile is processed even when its name is not a Dockerfile name.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambda_fix.discover import Selection, find_files, is_excluded
-from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote, lookup
+from lambda_fix.iac import (
+    Declarations,
+    ImageDeclaration,
+    SourceNote,
+    absolute,
+    lookup,
+)
 from lambda_fix.options import Options
 
 Job = tuple[Path, str, Options]
@@ -38,8 +45,8 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
         plan.declarations = read_declarations(found.infra_files)
     grouped = plan.declarations.by_dockerfile()
     dockerfiles = list(found.dockerfiles)
-    known = {path.resolve() for path in dockerfiles}
-    roots = [path.resolve() for path in paths if path.is_dir()]
+    known = {absolute(path) for path in dockerfiles} if grouped else set()
+    roots = [absolute(path) for path in paths if path.is_dir()]
     for declared in grouped:
         if declared in known or not declared.is_file():
             continue
@@ -47,20 +54,23 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
             _shown_path(declared), selection
         ):
             dockerfiles.append(_shown_path(declared))
-    dockerfiles.sort(key=lambda path: display(path).split("/"))
-    for path in dockerfiles:
-        images = lookup(grouped, path)
+    cwd = os.getcwd()
+    shown = [(display(path, cwd), path) for path in dockerfiles]
+    shown.sort(key=lambda item: item[0].split("/"))
+    for name, path in shown:
+        images = lookup(grouped, path) if grouped else []
         file_options = _declared_options(options, images, plan.declarations)
-        plan.jobs.append((path, display(path), file_options))
+        plan.jobs.append((path, name, file_options))
     return plan
 
 
-def display(path: Path) -> str:
-    """Return the path as shown to the user: relative to the current directory."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+def display(path: Path, cwd: str | None = None) -> str:
+    """Return the path as shown: relative to the current directory if inside it."""
+    cwd = cwd or os.getcwd()
+    relative = os.path.relpath(absolute(path), cwd)
+    if relative.startswith(".." + os.sep) or relative == "..":
         return path.as_posix()
+    return Path(relative).as_posix()
 
 
 def _shown_path(path: Path) -> Path:

@@ -74,7 +74,7 @@ class CustomRuntime:
     def finding(self, base: str) -> Finding:
         """Describe the image as LF009, naming the sign and what to do."""
         message = (
-            f"line {self.line}: {self.kind} ({self.evidence}) on base image "
+            f"{self.kind} ({self.evidence}) on base image "
             f"{base!r}, so this is a Lambda image with a custom runtime"
         )
         if self.is_web_adapter:

@@ -7,6 +7,7 @@ images it saw but left alone because they are not function images.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +62,18 @@ class Declarations:
         return grouped
 
 
+def absolute(path: Path) -> Path:
+    """Make a path absolute and normal without touching the file system.
+
+    Symbolic links are not resolved, which keeps this cheap for thousands
+    of files; a declaration that reaches a Dockerfile through a link is
+    matched only if it names the same path.
+    """
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
 def _key(path: Path) -> Path:
-    return Path(path).resolve()
+    return absolute(path)
 
 
 def read_declarations(paths: Iterable[Path]) -> Declarations:

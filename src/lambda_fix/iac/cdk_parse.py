@@ -155,6 +155,15 @@ class _Visitor(cst.CSTVisitor):
             return
         try:
             folder = self._evaluate(directory)
+        except Unresolved as error:
+            code = cst.Module([]).code_for_node(directory)
+            self._unresolved(
+                line,
+                f"image asset directory {code} cannot be resolved without "
+                f"running the code ({error})",
+            )
+            return
+        try:
             file = "Dockerfile"
             if "file" in arguments:
                 file = self._evaluate(arguments["file"])
@@ -167,7 +176,7 @@ class _Visitor(cst.CSTVisitor):
             return
         self.found.images.append(
             ImageDeclaration(
-                dockerfile=Path(os.path.join(self.app, folder, file)),
+                dockerfile=Path(os.path.normpath(os.path.join(self.app, folder, file))),
                 source=self.path,
                 line=line,
                 target=target,

@@ -1,0 +1,336 @@
+"""Benchmark lambda-fix on a generated monorepo, against hadolint.
+
+Usage: python bench/bench.py [--runs N] [--out DIR]
+
+Generates monorepos of 1,000, 5,000 and 10,000 Dockerfiles (with CDK, SAM
+and Serverless files) under bench/out/, then measures, in alternating runs:
+`lambda-fix --check` and hadolint over the same files (in batches through
+xargs, one batch per CPU at a time), `lambda-fix --version` start-up, and the
+peak memory of lambda-fix's process tree at each size. Prints a Markdown
+report to stdout. Run it by hand or with `make bench`, never from the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+SIZES = (1_000, 5_000, 10_000)
+
+# Dockerfile shapes. Each is a function of a random generator and an index,
+# so the same seed always produces the same tree.
+
+
+def _single(rng: random.Random, index: int) -> str:
+    runtime = rng.choice(["python:3.12", "nodejs:20", "java:21", "ruby:3.3"])
+    return (
+        f"FROM public.ecr.aws/lambda/{runtime}\n"
+        f"COPY requirements.txt ${{LAMBDA_TASK_ROOT}}/\n"
+        f"RUN pip install -r requirements.txt --target ${{LAMBDA_TASK_ROOT}}\n"
+        f"COPY src/ ${{LAMBDA_TASK_ROOT}}/\n"
+        f'CMD ["service_{index}.handler"]\n'
+    )
+
+
+def _multi_stage(rng: random.Random, index: int) -> str:
+    version = rng.choice(["1.22", "1.23"])
+    return (
+        "# syntax=docker/dockerfile:1\n"
+        "ARG BASE=public.ecr.aws/lambda/provided:al2023\n"
+        f"FROM golang:{version} AS build\n"
+        "WORKDIR /src\n"
+        "COPY go.mod go.sum ./\n"
+        "RUN --mount=type=cache,target=/go/pkg/mod go mod download\n"
+        "COPY . .\n"
+        f"RUN CGO_ENABLED=0 go build -tags lambda.norpc -o /out/bootstrap ./cmd/svc{index}\n"
+        "\n"
+        "FROM ${BASE} AS runtime\n"
+        "COPY --from=build /out/bootstrap ${LAMBDA_RUNTIME_DIR}/bootstrap\n"
+        'CMD ["handler"]\n'
+    )
+
+
+def _heredoc(rng: random.Random, index: int) -> str:
+    return (
+        "# syntax=docker/dockerfile:1.7\n"
+        "FROM public.ecr.aws/lambda/nodejs:20\n"
+        "RUN <<EOF\n"
+        "set -eu\n"
+        "dnf install -y tar gzip\n"
+        "dnf clean all\n"
+        "EOF\n"
+        "COPY <<EOF ${LAMBDA_TASK_ROOT}/config.json\n"
+        f'{{"service": {index}, "region": "{rng.choice(["eu", "us"])}"}}\n'
+        "EOF\n"
+        "COPY dist/ ${LAMBDA_TASK_ROOT}/\n"
+        'CMD ["index.handler"]\n'
+    )
+
+
+def _continuations(rng: random.Random, index: int) -> str:
+    packages = " \\\n    ".join(f"pkg{n}-{index}" for n in range(rng.randint(20, 60)))
+    return (
+        "FROM public.ecr.aws/lambda/python:3.11\n"
+        "RUN yum install -y \\\n"
+        "    gcc \\\n"
+        "    # compilers for native wheels\n"
+        "    make \\\n"
+        f"    {packages} \\\n"
+        "    && yum clean all\n"
+        "USER root\n"
+        "COPY app.py ${LAMBDA_TASK_ROOT}\n"
+        'CMD ["app.handler"]\n'
+    )
+
+
+def _crlf(rng: random.Random, index: int) -> str:
+    text = _single(rng, index)
+    return text.replace("\n", "\r\n")
+
+
+def _web_app(rng: random.Random, index: int) -> str:
+    return (
+        f"FROM node:{rng.choice(['18', '20', '22'])}-alpine\n"
+        "WORKDIR /app\n"
+        "COPY package*.json ./\n"
+        "RUN npm ci --omit=dev\n"
+        "COPY . .\n"
+        "EXPOSE 3000\n"
+        'CMD ["node", "server.js"]\n'
+    )
+
+
+def _custom_runtime(rng: random.Random, index: int) -> str:
+    return (
+        "FROM python:3.12-slim\n"
+        "WORKDIR /function\n"
+        "RUN pip install --target /function awslambdaric\n"
+        "COPY . .\n"
+        'ENTRYPOINT ["/usr/local/bin/python", "-m", "awslambdaric"]\n'
+        f'CMD ["svc{index}.handler"]\n'
+    )
+
+
+def _non_root(rng: random.Random, index: int) -> str:
+    return _single(rng, index).replace("CMD", "USER 1001:1001\nCMD", 1)
+
+
+SHAPES = (
+    (_single, 30),
+    (_multi_stage, 15),
+    (_heredoc, 10),
+    (_continuations, 10),
+    (_crlf, 10),
+    (_web_app, 10),
+    (_custom_runtime, 5),
+    (_non_root, 10),
+)
+
+
+def generate(root: Path, count: int, seed: int = 4) -> list[Path]:
+    """Write a monorepo with `count` Dockerfiles; return their paths."""
+    if root.exists():
+        shutil.rmtree(root)
+    rng = random.Random(seed)
+    shapes = [shape for shape, _ in SHAPES]
+    weights = [weight for _, weight in SHAPES]
+    dockerfiles = []
+    for index in range(count):
+        directory = root / "services" / f"team-{index % 50:02d}" / f"svc-{index:05d}"
+        directory.mkdir(parents=True)
+        (directory / "handler.py").write_text("def handler(event, context): ...\n")
+        shape = rng.choices(shapes, weights)[0]
+        path = directory / "Dockerfile"
+        path.write_bytes(shape(rng, index).encode())
+        dockerfiles.append(path)
+    _write_infra(root, count)
+    (root / "node_modules" / "x").mkdir(parents=True)
+    (root / "node_modules" / "x" / "Dockerfile").write_text("FROM scratch\n")
+    (root / ".gitignore").write_text("dist/\n*.local.Dockerfile\n")
+    # A repository of its own, as a monorepo is, so that the .gitignore of
+    # any repository around bench/out does not apply.
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return dockerfiles
+
+
+def _write_infra(root: Path, count: int) -> None:
+    cdk = root / "infra" / "cdk"
+    cdk.mkdir(parents=True)
+    (cdk / "cdk.json").write_text('{"app": "python3 app.py"}\n')
+    calls = "\n".join(
+        f"        _lambda.DockerImageFunction(self, 'F{n}', code=_lambda.DockerImageCode"
+        f".from_image_asset(str(ROOT / 'services' / 'team-{n % 50:02d}' / "
+        f"'svc-{n:05d}')))"
+        for n in range(0, count, max(1, count // 40))
+    )
+    (cdk / "app.py").write_text(
+        "from pathlib import Path\n"
+        "from aws_cdk import Stack\n"
+        "from aws_cdk import aws_lambda as _lambda\n"
+        "ROOT = Path(__file__).parent.parent.parent\n"
+        "class Api(Stack):\n"
+        "    def __init__(self, scope, name):\n"
+        "        super().__init__(scope, name)\n"
+        f"{calls}\n"
+    )
+    resources = "".join(
+        f"  Fn{n}:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      PackageType: Image\n"
+        "      Role: !GetAtt Role.Arn\n"
+        "    Metadata:\n"
+        f"      DockerContext: services/team-{n % 50:02d}/svc-{n:05d}\n"
+        "      Dockerfile: Dockerfile\n"
+        for n in range(1, count, max(1, count // 40))
+    )
+    (root / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n" + resources
+    )
+    (root / "serverless.yml").write_text(
+        "service: bench\nprovider:\n  name: aws\n  ecr:\n    images:\n"
+        "      worker:\n        path: workers\n        file: worker.build\n"
+        "        buildOptions: ['--target', 'runtime']\n"
+    )
+    (root / "workers").mkdir()
+    (root / "workers" / "worker.build").write_text(_multi_stage(random.Random(0), 0))
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Sum VmRSS of a process and all its descendants, from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Run a command; return wall seconds, peak tree RSS (KiB), exit code."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(process.pid))
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    code = process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak, code
+
+
+def hadolint_command(files_list: Path, jobs: int) -> list[str]:
+    hadolint = BIN / "hadolint"
+    return [
+        "sh",
+        "-c",
+        f"xargs -0 -n 250 -P {jobs} {hadolint} --no-fail < {files_list}",
+    ]
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"- nproc: {os.cpu_count()}\n- CPU: {cpu}\n"
+        f"- Python: {platform.python_version()}\n- OS: {platform.platform()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    lambda_fix = str(BIN / "lambda-fix")
+    jobs = os.cpu_count() or 1
+
+    trees = {}
+    for size in SIZES:
+        root = args.out / f"mono-{size}"
+        files = generate(root, size)
+        listing = args.out / f"files-{size}.txt"
+        listing.write_bytes(b"\0".join(str(f).encode() for f in files) + b"\0")
+        trees[size] = (root, listing)
+
+    biggest, listing = trees[SIZES[-1]]
+    ours: list[float] = []
+    ours_single: list[float] = []
+    theirs: list[float] = []
+    for _ in range(args.runs):
+        elapsed, _, code = measure([lambda_fix, "--check", "-q", "."], biggest)
+        assert code in (0, 1), f"lambda-fix exited {code}"
+        ours.append(elapsed)
+        elapsed, _, _ = measure(
+            [lambda_fix, "--check", "-q", "--jobs", "1", "."], biggest
+        )
+        ours_single.append(elapsed)
+        elapsed, _, code = measure(hadolint_command(listing, jobs), biggest)
+        assert code == 0, f"hadolint exited {code}"
+        theirs.append(elapsed)
+
+    startup = [measure([lambda_fix, "--version"], ROOT)[0] for _ in range(20)]
+    memory = {}
+    for size, (root, _) in trees.items():
+        peaks = [measure([lambda_fix, "--check", "-q", "."], root)[1] for _ in range(3)]
+        memory[size] = max(peaks)
+
+    median = statistics.median
+    print("## Machine\n")
+    print(machine())
+    print(f"\n## {SIZES[-1]:,} Dockerfiles, {args.runs} alternating runs (median)\n")
+    print("| command | wall (s) |\n|---|---|")
+    print(f"| `lambda-fix --check -q .` (--jobs {jobs}) | {median(ours):.2f} |")
+    print(f"| `lambda-fix --check -q --jobs 1 .` | {median(ours_single):.2f} |")
+    print(f"| hadolint, xargs -n 250 -P {jobs} | {median(theirs):.2f} |")
+    print(f"\nlambda-fix is {median(theirs) / median(ours):.0f} times faster.")
+    print(
+        f"\n## Start-up\n\n`lambda-fix --version`: median {median(startup) * 1000:.0f}"
+        f" ms, max {max(startup) * 1000:.0f} ms over {len(startup)} runs."
+    )
+    print("\n## Peak memory of the process tree (RSS, max of 3 runs)\n")
+    print("| Dockerfiles | peak RSS (MiB) |\n|---|---|")
+    for size, peak in memory.items():
+        print(f"| {size:,} | {peak / 1024:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
