@@ -54,7 +54,8 @@ def _multi_stage(rng: random.Random, index: int) -> str:
         "COPY go.mod go.sum ./\n"
         "RUN --mount=type=cache,target=/go/pkg/mod go mod download\n"
         "COPY . .\n"
-        f"RUN CGO_ENABLED=0 go build -tags lambda.norpc -o /out/bootstrap ./cmd/svc{index}\n"
+        "RUN CGO_ENABLED=0 go build -tags lambda.norpc -o /out/bootstrap "
+        f"./cmd/svc{index}\n"
         "\n"
         "FROM ${BASE} AS runtime\n"
         "COPY --from=build /out/bootstrap ${LAMBDA_RUNTIME_DIR}/bootstrap\n"
@@ -170,7 +171,8 @@ def _write_infra(root: Path, count: int) -> None:
     cdk.mkdir(parents=True)
     (cdk / "cdk.json").write_text('{"app": "python3 app.py"}\n')
     calls = "\n".join(
-        f"        _lambda.DockerImageFunction(self, 'F{n}', code=_lambda.DockerImageCode"
+        f"        _lambda.DockerImageFunction(self, 'F{n}', "
+        "code=_lambda.DockerImageCode"
         f".from_image_asset(str(ROOT / 'services' / 'team-{n % 50:02d}' / "
         f"'svc-{n:05d}')))"
         for n in range(0, count, max(1, count // 40))

@@ -168,7 +168,7 @@ def _walk(
     rules: IgnoreRules | None = None
     top_relative = ""
     if selection.respect_gitignore:
-        rules = rules_for(root.parent)
+        rules = rules_for(root, include_own=False)
         top_relative = root.resolve().relative_to(rules.top).as_posix()
         if top_relative == ".":
             top_relative = ""
@@ -191,8 +191,6 @@ def _walk(
         git_base = "/".join(part for part in (top_relative, relative) if part)
         if rules is not None and ".gitignore" in names:
             rules = rules.enter(directory, git_base)
-        if rules is not None and not rules.layers:
-            rules = None if selection.respect_gitignore is False else rules
         in_cdk_app = in_cdk_app or "cdk.json" in names
         for entry in entries:
             name = entry.name

@@ -131,20 +131,23 @@ def find_repository(path: Path) -> Path | None:
     return None
 
 
-def rules_for(directory: Path) -> IgnoreRules:
+def rules_for(directory: Path, include_own: bool = True) -> IgnoreRules:
     """Build the rules in force in a directory, from its repository down.
 
     Outside a git repository only the directory's own .gitignore counts,
-    with the directory as the top.
+    with the directory as the top. With include_own=False the directory's
+    own .gitignore is left for the caller to add.
     """
     directory = directory.resolve()
     root = find_repository(directory)
     if root is None:
-        return IgnoreRules(directory).enter(directory, "")
+        rules = IgnoreRules(directory)
+        return rules.enter(directory, "") if include_own else rules
     rules = IgnoreRules(root, _repository_layers(root))
-    rules = rules.enter(root, "")
     relative_parts = directory.relative_to(root).parts
-    for depth in range(1, len(relative_parts) + 1):
+    for depth in range(len(relative_parts) + 1):
+        if depth == len(relative_parts) and not include_own:
+            break
         relative = "/".join(relative_parts[:depth])
         rules = rules.enter(root / relative, relative)
     return rules

@@ -61,3 +61,20 @@ def key_lines(node: yaml.Node | None, *path: str) -> dict[str, int]:
 def is_text(value: object) -> bool:
     """Tell a literal string from an intrinsic function or a variable."""
     return isinstance(value, str) and "${" not in value
+
+
+def literal_values(mapping: object) -> dict[str, str]:
+    """Keep the literal entries of a build-argument mapping, as strings.
+
+    Numbers and booleans are written as YAML writes them (20, true); values
+    that are intrinsic functions or variables are dropped.
+    """
+    if not isinstance(mapping, dict):
+        return {}
+    values = {}
+    for key, value in mapping.items():
+        if isinstance(value, bool):
+            values[str(key)] = "true" if value else "false"
+        elif isinstance(value, (int, float)) or is_text(value):
+            values[str(key)] = str(value)
+    return values

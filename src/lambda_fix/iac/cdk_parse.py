@@ -218,8 +218,11 @@ class _Visitor(cst.CSTVisitor):
                 return str(self.path.resolve())
             assigned = self.assignments.get(node.value, [])
             if len(assigned) != 1:
-                count = "never" if not assigned else f"{len(assigned)} times"
-                raise Unresolved(f"name {node.value!r} is assigned {count}")
+                if not assigned:
+                    raise Unresolved(f"name {node.value!r} has no assignment here")
+                raise Unresolved(
+                    f"name {node.value!r} is assigned {len(assigned)} times"
+                )
             return self._evaluate(assigned[0])
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             value = node.evaluated_value

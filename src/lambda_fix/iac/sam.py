@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote
-from lambda_fix.iac._yaml import is_text, key_lines, load_with_node
+from lambda_fix.iac._yaml import is_text, key_lines, literal_values, load_with_node
 
 TEMPLATE_NAMES = frozenset({"template.yaml", "template.yml", "template.json"})
 _FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
@@ -79,16 +79,14 @@ def _read_resource(
         )
         return
     target = metadata.get("DockerBuildTarget")
-    build_args = metadata.get("DockerBuildArgs") or {}
-    if not isinstance(build_args, dict):
-        build_args = {}
+    build_args = metadata.get("DockerBuildArgs")
     found.images.append(
         ImageDeclaration(
             dockerfile=path.parent / str(context) / str(dockerfile),
             source=path,
             line=line,
             target=str(target) if is_text(target) else None,
-            build_args={str(k): str(v) for k, v in build_args.items() if is_text(v)},
+            build_args=literal_values(build_args),
             tool="sam",
             used_by_sam=True,
         )

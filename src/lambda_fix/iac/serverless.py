@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote
-from lambda_fix.iac._yaml import is_text, key_lines, load_with_node
+from lambda_fix.iac._yaml import is_text, key_lines, literal_values, load_with_node
 
 CONFIG_NAMES = frozenset({"serverless.yml", "serverless.yaml"})
 
@@ -64,16 +64,14 @@ def _read_image(
             )
         )
         return
-    build_args = image.get("buildArgs") or {}
-    if not isinstance(build_args, dict):
-        build_args = {}
+    build_args = image.get("buildArgs")
     found.images.append(
         ImageDeclaration(
             dockerfile=path.parent / str(directory) / str(file),
             source=path,
             line=line,
             target=target_from_options(image.get("buildOptions")),
-            build_args={str(k): str(v) for k, v in build_args.items() if is_text(v)},
+            build_args=literal_values(build_args),
             tool="serverless",
         )
     )
