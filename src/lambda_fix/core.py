@@ -70,7 +70,7 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
         if runtime is None:
             return Result(Status.SKIPPED, data, skip_reason)
         base = chain(build, stage)[0].base
-        extra = (runtime.finding(base),)
+        extra = (runtime.finding(base, options.include_custom_runtimes),)
         if not options.include_custom_runtimes:
             return Result(Status.SKIPPED, data, runtime.skip_reason(base), extra)
     if any(is_windows_base(s.base, s.platform) for s in chain(build, stage)):

@@ -71,7 +71,7 @@ class CustomRuntime:
     def is_web_adapter(self) -> bool:
         return self.kind == _ADAPTER
 
-    def finding(self, base: str) -> Finding:
+    def finding(self, base: str, included: bool) -> Finding:
         """Describe the image as LF009, naming the sign and what to do."""
         message = (
             f"{self.kind} ({self.evidence}) on base image "
@@ -81,14 +81,16 @@ class CustomRuntime:
             message += (
                 "; images with the Lambda Web Adapter also run on ECS and "
                 "App Runner, where USER does take effect, so check that the "
-                "application runs as a non-root user there"
+                "application can run as the inserted user there"
             )
+        if not included:
+            message += "; review it, then pass --include-custom-runtimes to fix it"
         return Finding("LF009", self.line, message)
 
     def skip_reason(self, base: str) -> str:
         return (
             f"{self.kind} ({self.evidence}) on line {self.line} over base image "
-            f"{base!r}: review it, then pass --include-custom-runtimes to fix it"
+            f"{base!r}; pass --include-custom-runtimes to fix it"
         )
 
 
