@@ -48,16 +48,16 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
     known = {absolute(path) for path in dockerfiles} if grouped else set()
     roots = [absolute(path) for path in paths if path.is_dir()]
     for declared in grouped:
-        if declared in known or not declared.is_file():
+        if declared in known or not os.path.isfile(declared):
             continue
-        if any(declared.is_relative_to(root) for root in roots) and not is_excluded(
-            _shown_path(declared), selection
-        ):
-            dockerfiles.append(_shown_path(declared))
+        inside = any(os.path.commonpath([declared, root]) == root for root in roots)
+        candidate = _shown_path(Path(declared))
+        if inside and not is_excluded(candidate, selection):
+            dockerfiles.append(candidate)
     cwd = os.getcwd()
-    shown = [(display(path, cwd), path) for path in dockerfiles]
-    shown.sort(key=lambda item: item[0].split("/"))
-    for name, path in shown:
+    named = [(display(path, cwd), path) for path in dockerfiles]
+    named.sort(key=lambda item: item[0].split("/"))
+    for name, path in named:
         images = lookup(grouped, path) if grouped else []
         file_options = _declared_options(options, images, plan.declarations)
         plan.jobs.append((path, name, file_options))
@@ -66,6 +66,9 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
 
 def display(path: Path, cwd: str | None = None) -> str:
     """Return the path as shown: relative to the current directory if inside it."""
+    text = str(path)
+    if not os.path.isabs(text) and not text.startswith(".."):
+        return path.as_posix()  # Path has already dropped "." parts.
     cwd = cwd or os.getcwd()
     relative = os.path.relpath(absolute(path), cwd)
     if relative.startswith(".." + os.sep) or relative == "..":

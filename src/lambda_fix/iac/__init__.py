@@ -54,26 +54,25 @@ class Declarations:
         self.unresolved.extend(other.unresolved)
         self.notes.extend(other.notes)
 
-    def by_dockerfile(self) -> dict[Path, list[ImageDeclaration]]:
-        """Group images by the resolved path of their Dockerfile."""
-        grouped: dict[Path, list[ImageDeclaration]] = {}
+    def by_dockerfile(self) -> dict[str, list[ImageDeclaration]]:
+        """Group images by the absolute path of their Dockerfile."""
+        grouped: dict[str, list[ImageDeclaration]] = {}
         for image in sorted(self.images, key=lambda i: (str(i.source), i.line)):
             grouped.setdefault(_key(image.dockerfile), []).append(image)
         return grouped
 
 
-def absolute(path: Path) -> Path:
+def absolute(path: Path) -> str:
     """Make a path absolute and normal without touching the file system.
 
     Symbolic links are not resolved, which keeps this cheap for thousands
     of files; a declaration that reaches a Dockerfile through a link is
     matched only if it names the same path.
     """
-    return Path(os.path.normpath(os.path.abspath(path)))
+    return os.path.normpath(os.path.join(os.getcwd(), path))
 
 
-def _key(path: Path) -> Path:
-    return absolute(path)
+_key = absolute
 
 
 def read_declarations(paths: Iterable[Path]) -> Declarations:
@@ -95,7 +94,7 @@ def read_declarations(paths: Iterable[Path]) -> Declarations:
 
 
 def lookup(
-    declarations: Mapping[Path, list[ImageDeclaration]], dockerfile: Path
+    declarations: Mapping[str, list[ImageDeclaration]], dockerfile: Path
 ) -> list[ImageDeclaration]:
     """Return the declarations that point at a Dockerfile."""
     if not declarations:

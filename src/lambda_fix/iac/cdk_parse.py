@@ -27,7 +27,7 @@ def read_python_source(path: Path, data: bytes) -> Declarations:
             SourceNote(path, error.raw_line, f"cannot parse Python: {error.message}")
         )
         return found
-    wrapper = MetadataWrapper(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitor = _Visitor(path, _app_directory(path), found)
     wrapper.visit(visitor)
     return found
