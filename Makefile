@@ -36,5 +36,10 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test tools lint
 	$(BIN)/pytest
 
+# Generates monorepos of 1k-10k Dockerfiles under bench/out and compares
+# lambda-fix with hadolint; prints a Markdown report (see docs/benchmarks.md).
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache

@@ -3,11 +3,11 @@
 Usage: python bench/bench.py [--runs N] [--out DIR]
 
 Generates monorepos of 1,000, 5,000 and 10,000 Dockerfiles (with CDK, SAM
-and Serverless files) under bench/out/, then measures, in alternating runs:
-`lambda-fix --check` and hadolint over the same files (in batches through
-xargs, one batch per CPU at a time), `lambda-fix --version` start-up, and the
-peak memory of lambda-fix's process tree at each size. Prints a Markdown
-report to stdout. Run it by hand or with `make bench`, never from the tests.
+and Serverless files) under bench/out/. On the largest it times
+`lambda-fix --check` against hadolint in alternating runs, with hadolint
+run over the same files in batches through xargs, one batch per CPU at a
+time. It also times `lambda-fix --version` and records the peak memory of
+lambda-fix's process tree at each size. Prints a Markdown report to stdout. Run it by hand or with `make bench`, never from the tests.
 """
 
 from __future__ import annotations

@@ -46,7 +46,10 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
     grouped = plan.declarations.by_dockerfile()
     dockerfiles = list(found.dockerfiles)
     known = {absolute(path) for path in dockerfiles} if grouped else set()
+    # Declarations apply under the directories given and, for an
+    # infrastructure file named on the command line, under its directory.
     roots = [absolute(path) for path in paths if path.is_dir()]
+    roots += [absolute(path.parent) for path in found.infra_files if path in paths]
     for declared in grouped:
         if declared in known or not os.path.isfile(declared):
             continue

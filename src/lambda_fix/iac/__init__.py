@@ -43,7 +43,7 @@ class SourceNote:
 
 @dataclass
 class Declarations:
-    """What the readers found: images, unresolved declarations and notes."""
+    """Images, unresolved declarations and notes that the readers found."""
 
     images: list[ImageDeclaration] = field(default_factory=list)
     unresolved: list[SourceNote] = field(default_factory=list)
@@ -66,8 +66,8 @@ def absolute(path: Path) -> str:
     """Make a path absolute and normal without touching the file system.
 
     Symbolic links are not resolved, which keeps this cheap for thousands
-    of files; a declaration that reaches a Dockerfile through a link is
-    matched only if it names the same path.
+    of files. So a declaration that reaches a Dockerfile through a link
+    matches only if it names the same path.
     """
     return os.path.normpath(os.path.join(os.getcwd(), path))
 
