@@ -7,7 +7,8 @@ and Serverless files) under bench/out/. On the largest it times
 `lambda-fix --check` against hadolint in alternating runs, with hadolint
 run over the same files in batches through xargs, one batch per CPU at a
 time. It also times `lambda-fix --version` and records the peak memory of
-lambda-fix's process tree at each size. Prints a Markdown report to stdout. Run it by hand or with `make bench`, never from the tests.
+lambda-fix's process tree at each size. Prints a Markdown report to
+stdout. Run it by hand or with `make bench`, never from the tests.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -210,47 +213,68 @@ def _write_infra(root: Path, count: int) -> None:
     (root / "workers" / "worker.build").write_text(_multi_stage(random.Random(0), 0))
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Sum VmRSS of a process and all its descendants, from /proc."""
-    total = 0
+def _tree_memory_kib(pid: int) -> tuple[int, int]:
+    """Sum RSS and PSS of a process and all its descendants, from /proc.
+
+    RSS counts pages shared by forked workers once per process, PSS
+    splits them between the processes that share them.
+    """
+    rss = pss = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending.extend(int(child) for child in children.read().split())
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return rss, pss
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, int, int]:
-    """Run a command; return wall seconds, peak tree RSS (KiB), exit code."""
+@dataclass
+class Measurement:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and its children
+    peak_rss: int = 0  # KiB, summed over the process tree
+    peak_pss: int = 0  # KiB, summed over the process tree
+    code: int = 0
+
+
+def measure(command: list[str], cwd: Path, sample_memory: bool = False) -> Measurement:
+    """Run a command to the end and measure its time and, if asked, memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    peak = 0
+    result = Measurement(0.0, 0.0)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(process.pid))
+            rss, pss = _tree_memory_kib(process.pid)
+            result.peak_rss = max(result.peak_rss, rss)
+            result.peak_pss = max(result.peak_pss, pss)
             time.sleep(0.005)
 
     sampler = threading.Thread(target=sample)
-    sampler.start()
-    code = process.wait()
-    elapsed = time.perf_counter() - start
+    if sample_memory:
+        sampler.start()
+    result.code = process.wait()
+    result.wall = time.perf_counter() - start
     done.set()
-    sampler.join()
-    return elapsed, peak, code
+    if sample_memory:
+        sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
 
 
 def hadolint_command(files_list: Path, jobs: int) -> list[str]:
@@ -294,44 +318,71 @@ def main() -> None:
         trees[size] = (root, listing)
 
     biggest, listing = trees[SIZES[-1]]
-    ours: list[float] = []
-    ours_single: list[float] = []
-    theirs: list[float] = []
+    runs: dict[str, list[Measurement]] = {"ours": [], "ours-1": [], "hadolint": []}
     for _ in range(args.runs):
-        elapsed, _, code = measure([lambda_fix, "--check", "-q", "."], biggest)
-        assert code in (0, 1), f"lambda-fix exited {code}"
-        ours.append(elapsed)
-        elapsed, _, _ = measure(
-            [lambda_fix, "--check", "-q", "--jobs", "1", "."], biggest
-        )
-        ours_single.append(elapsed)
-        elapsed, _, code = measure(hadolint_command(listing, jobs), biggest)
-        assert code == 0, f"hadolint exited {code}"
-        theirs.append(elapsed)
+        ours = measure([lambda_fix, "--check", "-q", "."], biggest)
+        assert ours.code in (0, 1), f"lambda-fix exited {ours.code}"
+        runs["ours"].append(ours)
+        single = measure([lambda_fix, "--check", "-q", "--jobs", "1", "."], biggest)
+        runs["ours-1"].append(single)
+        theirs = measure(hadolint_command(listing, jobs), biggest)
+        assert theirs.code == 0, f"hadolint exited {theirs.code}"
+        runs["hadolint"].append(theirs)
 
-    startup = [measure([lambda_fix, "--version"], ROOT)[0] for _ in range(20)]
+    startup = [measure([lambda_fix, "--version"], ROOT).wall for _ in range(20)]
     memory = {}
     for size, (root, _) in trees.items():
-        peaks = [measure([lambda_fix, "--check", "-q", "."], root)[1] for _ in range(3)]
-        memory[size] = max(peaks)
+        samples = [
+            measure([lambda_fix, "--check", "-q", "."], root, sample_memory=True)
+            for _ in range(3)
+        ]
+        memory[size] = (
+            max(m.peak_rss for m in samples),
+            max(m.peak_pss for m in samples),
+        )
+    _print_report(args.runs, jobs, runs, startup, memory)
 
+
+def _print_report(
+    count: int,
+    jobs: int,
+    runs: dict[str, list[Measurement]],
+    startup: list[float],
+    memory: dict[int, tuple[int, int]],
+) -> None:
     median = statistics.median
+
+    def wall(name: str) -> float:
+        return median(m.wall for m in runs[name])
+
+    def cpu(name: str) -> float:
+        return median(m.cpu for m in runs[name])
+
     print("## Machine\n")
     print(machine())
-    print(f"\n## {SIZES[-1]:,} Dockerfiles, {args.runs} alternating runs (median)\n")
-    print("| command | wall (s) |\n|---|---|")
-    print(f"| `lambda-fix --check -q .` (--jobs {jobs}) | {median(ours):.2f} |")
-    print(f"| `lambda-fix --check -q --jobs 1 .` | {median(ours_single):.2f} |")
-    print(f"| hadolint, xargs -n 250 -P {jobs} | {median(theirs):.2f} |")
-    print(f"\nlambda-fix is {median(theirs) / median(ours):.0f} times faster.")
-    print(
-        f"\n## Start-up\n\n`lambda-fix --version`: median {median(startup) * 1000:.0f}"
-        f" ms, max {max(startup) * 1000:.0f} ms over {len(startup)} runs."
+    print(f"- load average after the runs: {os.getloadavg()[0]:.1f}")
+    print(f"\n## {SIZES[-1]:,} Dockerfiles, {count} alternating runs (median)\n")
+    print("| command | wall (s) | CPU, user + system (s) |\n|---|---|---|")
+    rows = (
+        (f"`lambda-fix --check -q .` (--jobs {jobs})", "ours"),
+        ("`lambda-fix --check -q --jobs 1 .`", "ours-1"),
+        (f"hadolint, `xargs -n 250 -P {jobs}`", "hadolint"),
     )
-    print("\n## Peak memory of the process tree (RSS, max of 3 runs)\n")
-    print("| Dockerfiles | peak RSS (MiB) |\n|---|---|")
-    for size, peak in memory.items():
-        print(f"| {size:,} | {peak / 1024:.0f} |")
+    for label, name in rows:
+        print(f"| {label} | {wall(name):.2f} | {cpu(name):.2f} |")
+    print(
+        f"\nlambda-fix is {wall('hadolint') / wall('ours'):.0f} times faster in "
+        f"wall time and uses {cpu('hadolint') / cpu('ours'):.0f} times less CPU."
+    )
+    print(
+        f"\n## Start-up\n\n`lambda-fix --version`: median "
+        f"{median(startup) * 1000:.0f} ms, max {max(startup) * 1000:.0f} ms "
+        f"over {len(startup)} runs."
+    )
+    print("\n## Peak memory of the process tree (max of 3 runs)\n")
+    print("| Dockerfiles | RSS sum (MiB) | PSS sum (MiB) |\n|---|---|---|")
+    for size, (rss, pss) in memory.items():
+        print(f"| {size:,} | {rss / 1024:.0f} | {pss / 1024:.0f} |")
 
 
 if __name__ == "__main__":

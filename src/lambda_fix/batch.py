@@ -6,18 +6,23 @@ import dataclasses
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from lambda_fix.options import Options
 from lambda_fix.run import FileOutcome, Mode, process_file
 
-# Below this many files, starting worker processes costs more than it saves.
+# Below this many files per worker, starting processes costs more than it
+# saves (about 0.1 ms of work per file against tens of ms per process).
 MIN_FILES_PER_WORKER = 200
 CHUNK_SIZE = 256
 
 Job = tuple[Path, str, Options]
+
+# The jobs of the current run, set before the workers fork so that they
+# inherit the list instead of receiving it through a pipe.
+_jobs: Sequence[Job] = ()
 
 
 def default_jobs() -> int:
@@ -28,33 +33,43 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> list[FileOutcome]:
-    """Fix every file; return the outcomes sorted by displayed path.
+def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> Iterator[FileOutcome]:
+    """Fix every file and yield the outcomes in the order of `jobs`.
 
-    With workers == 1 (or few files) everything runs in this process.
+    Outcomes are yielded as they arrive, so memory does not grow with the
+    number of files. With workers == 1, or few files, everything runs in
+    this process.
     """
+    global _jobs
     workers = min(workers, max(1, len(jobs) // MIN_FILES_PER_WORKER))
     if workers <= 1:
-        outcomes = [
-            process_file(path, shown, options, mode) for path, shown, options in jobs
-        ]
+        for path, shown, options in jobs:
+            yield process_file(path, shown, options, mode)
+        return
+    context = _context()
+    starts = range(0, len(jobs), CHUNK_SIZE)
+    if context.get_start_method() == "fork":
+        _jobs = jobs
+        chunks: list[object] = list(starts)
     else:
-        chunks = [
-            list(jobs[i : i + CHUNK_SIZE]) for i in range(0, len(jobs), CHUNK_SIZE)
-        ]
-        with ProcessPoolExecutor(workers, mp_context=_context()) as executor:
-            outcomes = [
-                outcome
-                for chunk in executor.map(_process_chunk, chunks, [mode] * len(chunks))
-                for outcome in chunk
-            ]
-    return sorted(outcomes, key=lambda outcome: outcome.path.split("/"))
+        chunks = [list(jobs[start : start + CHUNK_SIZE]) for start in starts]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as executor:
+            for outcomes in executor.map(_process_chunk, chunks, [mode] * len(chunks)):
+                yield from outcomes
+    finally:
+        _jobs = ()
 
 
-def _process_chunk(chunk: list[Job], mode: Mode) -> list[FileOutcome]:
+def _process_chunk(chunk: object, mode: Mode) -> list[FileOutcome]:
+    if isinstance(chunk, int):
+        selected: Sequence[Job] = _jobs[chunk : chunk + CHUNK_SIZE]
+    else:
+        assert isinstance(chunk, list)
+        selected = chunk
     return [
         _without_output(process_file(path, shown, options, mode))
-        for path, shown, options in chunk
+        for path, shown, options in selected
     ]
 
 
