@@ -141,6 +141,14 @@ UNRESOLVED = [
     ("f-string", 'n = 1\nDockerImageCode.from_image_asset(f"svc{n}")\n'),
     ("context", 'DockerImageCode.from_image_asset(app.node.try_get_context("d"))\n'),
     ("parameter", "def f(d):\n    return DockerImageCode.from_image_asset(d)\n"),
+    (
+        "parameter-shadows-constant",
+        'D = "a"\ndef f(D):\n    return DockerImageCode.from_image_asset(D)\n',
+    ),
+    (
+        "loop-variable",
+        'for d in ["a", "b"]:\n    DockerImageCode.from_image_asset(d)\n',
+    ),
     ("build-args-variable", 'DockerImageCode.from_image_asset("s", build_args=ARGS)\n'),
 ]
 

@@ -99,6 +99,31 @@ class _Visitor(cst.CSTVisitor):
         if isinstance(node.target, cst.Name) and node.value is not None:
             self.assignments.setdefault(node.target.value, []).append(node.value)
 
+    # Parameters, loop targets and other bindings count as assignments of
+    # unknown value, so a name bound that way is never taken as a constant
+    # of the same name. Scopes are not told apart.
+    def visit_Param(self, node: cst.Param) -> None:
+        self._bind_unknown(node.name)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_unknown(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_unknown(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._bind_unknown(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_unknown(node.target)
+
+    def _bind_unknown(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.assignments.setdefault(target.value, []).append(cst.Ellipsis())
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_unknown(element.value)
+
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
 
