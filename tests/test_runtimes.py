@@ -166,3 +166,18 @@ def test_declared_lambda_needs_no_flag() -> None:
     result = fix_text(RIC, Options(declared_lambda=True))
     assert result.status is Status.FIXED
     assert [finding.code for finding in result.findings] == ["LF001"]
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "public.ecr.aws/sam/build-python3.12",
+        "public.ecr.aws/sam/build-nodejs20.x:latest",
+        "amazon/aws-sam-cli-build-image-python3.8",
+    ],
+)
+def test_sam_build_image_reason(base: str) -> None:
+    data = f"FROM {base}\nRUN pip install -r requirements.txt\n".encode()
+    result = fix_text(data)
+    assert result.status is Status.SKIPPED
+    assert "AWS SAM build image" in result.reason

@@ -13,7 +13,7 @@ from lambda_fix.findings import Finding
 from lambda_fix.images import is_lambda_base, is_windows_base
 from lambda_fix.options import Options
 from lambda_fix.placement import Ambiguous, check_ambiguities, place
-from lambda_fix.runtimes import find_custom_runtime
+from lambda_fix.runtimes import build_image_reason, find_custom_runtime
 from lambda_fix.splice import splice
 from lambda_fix.stages import (
     Build,
@@ -67,9 +67,10 @@ def fix_text(data: bytes, options: Options | None = None) -> Result:
     skip_reason = _not_lambda_reason(build, stage, options)
     if skip_reason:
         runtime = find_custom_runtime(dockerfile, build, stage)
-        if runtime is None:
-            return Result(Status.SKIPPED, data, skip_reason)
         base = chain(build, stage)[0].base
+        if runtime is None:
+            reason = build_image_reason(base) or skip_reason
+            return Result(Status.SKIPPED, data, reason)
         extra = (runtime.finding(base, options.include_custom_runtimes),)
         if not options.include_custom_runtimes:
             return Result(Status.SKIPPED, data, runtime.skip_reason(base), extra)

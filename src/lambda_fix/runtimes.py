@@ -59,6 +59,21 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_SAM_BUILD_IMAGE = re.compile(
+    r"(?:public\.ecr\.aws/sam/|(?:docker\.io/)?amazon/aws-sam-cli-)build-"
+)
+
+
+def build_image_reason(base: str) -> str | None:
+    """Explain why an image built on an AWS SAM build image is left alone."""
+    if _SAM_BUILD_IMAGE.match(base) is None:
+        return None
+    return (
+        f"base image {base!r} is an AWS SAM build image, which `sam build "
+        "--use-container` uses to build functions; it is not a function image"
+    )
+
+
 @dataclass(frozen=True)
 class CustomRuntime:
     """A sign that an image on a non-Lambda base is a Lambda function."""
