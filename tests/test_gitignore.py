@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_fix.discover import Selection, find_files, is_dockerfile_name
+from lambda_fix.discover import Selection, find_files, is_dockerfile_name, is_excluded
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is not installed"
@@ -119,6 +119,33 @@ def test_walk_matches_git(
 
     found = find_files([root], Selection(excludes=()))
     actual = sorted(path.relative_to(root).as_posix() for path in found.dockerfiles)
+
+    assert actual == expected
+
+
+@pytest.mark.parametrize(("case_id", "ignore_files"), CASES, ids=[c[0] for c in CASES])
+def test_named_paths_match_check_ignore(
+    tmp_path: Path,
+    isolated_git: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case_id: str,
+    ignore_files: dict[str, str],
+) -> None:
+    root = tmp_path / "repo"
+    _make_repo(root, isolated_git, ignore_files)
+    completed = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "--stdin"],
+        input="\n".join(FILES) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    expected = set(completed.stdout.splitlines())
+
+    monkeypatch.chdir(root)
+    selection = Selection(excludes=(), force_exclude=True)
+    actual = {name for name in FILES if is_excluded(Path(name), selection)}
 
     assert actual == expected
 
