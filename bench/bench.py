@@ -17,7 +17,6 @@ import argparse
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -213,43 +212,40 @@ def _write_infra(root: Path, count: int) -> None:
     (root / "workers" / "worker.build").write_text(_multi_stage(random.Random(0), 0))
 
 
-def _tree_memory_kib(pid: int) -> tuple[int, int]:
-    """Sum RSS and PSS of a process and all its descendants, from /proc.
+def _tree_rss_kib(pid: int) -> int:
+    """Sum the RSS of a process and all its descendants, from /proc.
 
-    RSS counts pages shared by forked workers once per process, PSS
-    splits them between the processes that share them.
+    Pages that forked workers share with the parent count once per process,
+    so this overstates the memory in use; ru_maxrss is reported beside it.
     """
-    rss = pss = 0
+    total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/smaps_rollup") as rollup:
-                for line in rollup:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return rss, pss
+    return total
 
 
 @dataclass
 class Measurement:
     wall: float  # seconds
     cpu: float  # user + system seconds of the process and its children
-    peak_rss: int = 0  # KiB, summed over the process tree
-    peak_pss: int = 0  # KiB, summed over the process tree
+    peak_rss: int = 0  # KiB, summed over the process tree, sampled
+    max_rss: int = 0  # KiB, of the largest single process (ru_maxrss)
     code: int = 0
 
 
 def measure(command: list[str], cwd: Path, sample_memory: bool = False) -> Measurement:
     """Run a command to the end and measure its time and, if asked, memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -259,21 +255,21 @@ def measure(command: list[str], cwd: Path, sample_memory: bool = False) -> Measu
 
     def sample() -> None:
         while not done.is_set():
-            rss, pss = _tree_memory_kib(process.pid)
-            result.peak_rss = max(result.peak_rss, rss)
-            result.peak_pss = max(result.peak_pss, pss)
+            result.peak_rss = max(result.peak_rss, _tree_rss_kib(process.pid))
             time.sleep(0.005)
 
     sampler = threading.Thread(target=sample)
     if sample_memory:
         sampler.start()
-    result.code = process.wait()
+    # wait4 returns the usage of this child and the children it waited for.
+    _, status, usage = os.wait4(process.pid, 0)
     result.wall = time.perf_counter() - start
+    process.returncode = result.code = os.waitstatus_to_exitcode(status)
     done.set()
     if sample_memory:
         sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result.cpu = usage.ru_utime + usage.ru_stime
+    result.max_rss = usage.ru_maxrss
     return result
 
 
@@ -305,19 +301,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="alternating runs")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(size) for size in SIZES),
+        help="comma-separated Dockerfile counts; the largest is timed",
+    )
     args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
     lambda_fix = str(BIN / "lambda-fix")
     jobs = os.cpu_count() or 1
 
     trees = {}
-    for size in SIZES:
+    for size in sizes:
         root = args.out / f"mono-{size}"
         files = generate(root, size)
         listing = args.out / f"files-{size}.txt"
         listing.write_bytes(b"\0".join(str(f).encode() for f in files) + b"\0")
         trees[size] = (root, listing)
 
-    biggest, listing = trees[SIZES[-1]]
+    biggest, listing = trees[sizes[-1]]
     runs: dict[str, list[Measurement]] = {"ours": [], "ours-1": [], "hadolint": []}
     for _ in range(args.runs):
         ours = measure([lambda_fix, "--check", "-q", "."], biggest)
@@ -336,9 +338,14 @@ def main() -> None:
             measure([lambda_fix, "--check", "-q", "."], root, sample_memory=True)
             for _ in range(3)
         ]
+        single_runs = [
+            measure([lambda_fix, "--check", "-q", "--jobs", "1", "."], root)
+            for _ in range(3)
+        ]
         memory[size] = (
             max(m.peak_rss for m in samples),
-            max(m.peak_pss for m in samples),
+            max(m.max_rss for m in samples),
+            max(m.max_rss for m in single_runs),
         )
     _print_report(args.runs, jobs, runs, startup, memory)
 
@@ -348,7 +355,7 @@ def _print_report(
     jobs: int,
     runs: dict[str, list[Measurement]],
     startup: list[float],
-    memory: dict[int, tuple[int, int]],
+    memory: dict[int, tuple[int, int, int]],
 ) -> None:
     median = statistics.median
 
@@ -361,7 +368,7 @@ def _print_report(
     print("## Machine\n")
     print(machine())
     print(f"- load average after the runs: {os.getloadavg()[0]:.1f}")
-    print(f"\n## {SIZES[-1]:,} Dockerfiles, {count} alternating runs (median)\n")
+    print(f"\n## {max(memory):,} Dockerfiles, {count} alternating runs (median)\n")
     print("| command | wall (s) | CPU, user + system (s) |\n|---|---|---|")
     rows = (
         (f"`lambda-fix --check -q .` (--jobs {jobs})", "ours"),
@@ -379,10 +386,16 @@ def _print_report(
         f"{median(startup) * 1000:.0f} ms, max {max(startup) * 1000:.0f} ms "
         f"over {len(startup)} runs."
     )
-    print("\n## Peak memory of the process tree (max of 3 runs)\n")
-    print("| Dockerfiles | RSS sum (MiB) | PSS sum (MiB) |\n|---|---|---|")
-    for size, (rss, pss) in memory.items():
-        print(f"| {size:,} | {rss / 1024:.0f} | {pss / 1024:.0f} |")
+    print("\n## Peak memory (max of 3 runs, MiB)\n")
+    print(
+        f"| Dockerfiles | RSS sum of the tree, --jobs {jobs} "
+        f"| largest process, --jobs {jobs} | --jobs 1 |\n|---|---|---|---|"
+    )
+    for size, (tree, largest, single) in memory.items():
+        print(
+            f"| {size:,} | {tree / 1024:.0f} | {largest / 1024:.0f} "
+            f"| {single / 1024:.0f} |"
+        )
 
 
 if __name__ == "__main__":

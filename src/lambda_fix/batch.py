@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import sys
@@ -18,11 +19,8 @@ from lambda_fix.run import FileOutcome, Mode, process_file
 MIN_FILES_PER_WORKER = 200
 CHUNK_SIZE = 256
 
-Job = tuple[Path, str, Options]
-
-# The jobs of the current run, set before the workers fork so that they
-# inherit the list instead of receiving it through a pipe.
-_jobs: Sequence[Job] = ()
+# (path of the file, path as shown, options for that file)
+Job = tuple[str, str, Options]
 
 
 def default_jobs() -> int:
@@ -40,36 +38,35 @@ def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> Iterator[FileO
     number of files. With workers == 1, or few files, everything runs in
     this process.
     """
-    global _jobs
     workers = min(workers, max(1, len(jobs) // MIN_FILES_PER_WORKER))
     if workers <= 1:
         for path, shown, options in jobs:
-            yield process_file(path, shown, options, mode)
+            yield process_file(Path(path), shown, options, mode)
         return
     context = _context()
     starts = range(0, len(jobs), CHUNK_SIZE)
-    if context.get_start_method() == "fork":
-        _jobs = jobs
-        chunks: list[object] = list(starts)
-    else:
-        chunks = [list(jobs[start : start + CHUNK_SIZE]) for start in starts]
+    chunks = [
+        [
+            (str(path), shown, options)
+            for path, shown, options in jobs[i : i + CHUNK_SIZE]
+        ]
+        for i in starts
+    ]
+    # Objects that exist now are never collected in the workers, so their
+    # garbage collector does not copy the parent's memory page by page.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as executor:
             for outcomes in executor.map(_process_chunk, chunks, [mode] * len(chunks)):
                 yield from outcomes
     finally:
-        _jobs = ()
+        gc.unfreeze()
 
 
-def _process_chunk(chunk: object, mode: Mode) -> list[FileOutcome]:
-    if isinstance(chunk, int):
-        selected: Sequence[Job] = _jobs[chunk : chunk + CHUNK_SIZE]
-    else:
-        assert isinstance(chunk, list)
-        selected = chunk
+def _process_chunk(chunk: list[Job], mode: Mode) -> list[FileOutcome]:
     return [
-        _without_output(process_file(path, shown, options, mode))
-        for path, shown, options in selected
+        _without_output(process_file(Path(path), shown, options, mode))
+        for path, shown, options in chunk
     ]
 
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lambda_fix.discover import Selection, find_files, is_excluded
+from lambda_fix.discover import Found, Selection, find_files, is_excluded
 from lambda_fix.iac import (
     Declarations,
     ImageDeclaration,
@@ -23,7 +23,8 @@ from lambda_fix.iac import (
 )
 from lambda_fix.options import Options
 
-Job = tuple[Path, str, Options]
+# (path of the file, path as shown, options for that file)
+Job = tuple[str, str, Options]
 
 
 @dataclass
@@ -44,39 +45,55 @@ def make_plan(paths: list[Path], selection: Selection, options: Options) -> Plan
 
         plan.declarations = read_declarations(found.infra_files)
     grouped = plan.declarations.by_dockerfile()
-    dockerfiles = list(found.dockerfiles)
-    known = {absolute(path) for path in dockerfiles} if grouped else set()
+    names, found.dockerfile_names = found.dockerfile_names, []
+    if grouped:
+        names += _declared_files(
+            paths, found, grouped, set(map(absolute, names)), selection
+        )
+    cwd = os.getcwd()
+    named = [(display(name, cwd), name) for name in names]
+    names.clear()
+    named.sort(key=lambda item: item[0].split("/"))
+    for shown, name in named:
+        images = lookup(grouped, name) if grouped else []
+        file_options = _declared_options(options, images, plan.declarations)
+        plan.jobs.append((name, shown, file_options))
+    return plan
+
+
+def _declared_files(
+    paths: list[Path],
+    found: Found,
+    grouped: dict[str, list[ImageDeclaration]],
+    known: set[str],
+    selection: Selection,
+) -> list[str]:
+    """List declared Dockerfiles that the walk did not find by name."""
     # Declarations apply under the directories given and, for an
     # infrastructure file named on the command line, under its directory.
     roots = [absolute(path) for path in paths if path.is_dir()]
     roots += [absolute(path.parent) for path in found.infra_files if path in paths]
+    extra = []
     for declared in grouped:
         if declared in known or not os.path.isfile(declared):
             continue
         inside = any(os.path.commonpath([declared, root]) == root for root in roots)
         candidate = _shown_path(Path(declared))
         if inside and not is_excluded(candidate, selection):
-            dockerfiles.append(candidate)
-    cwd = os.getcwd()
-    named = [(display(path, cwd), path) for path in dockerfiles]
-    named.sort(key=lambda item: item[0].split("/"))
-    for name, path in named:
-        images = lookup(grouped, path) if grouped else []
-        file_options = _declared_options(options, images, plan.declarations)
-        plan.jobs.append((path, name, file_options))
-    return plan
+            extra.append(str(candidate))
+    return extra
 
 
-def display(path: Path, cwd: str | None = None) -> str:
+def display(path: str | Path, cwd: str | None = None) -> str:
     """Return the path as shown: relative to the current directory if inside it."""
-    text = str(path)
+    text = os.path.normpath(path)
     if not os.path.isabs(text) and not text.startswith(".."):
-        return path.as_posix()  # Path has already dropped "." parts.
+        return text.replace(os.sep, "/")
     cwd = cwd or os.getcwd()
-    relative = os.path.relpath(absolute(path), cwd)
+    relative = os.path.relpath(absolute(text), cwd)
     if relative.startswith(".." + os.sep) or relative == "..":
-        return path.as_posix()
-    return Path(relative).as_posix()
+        return Path(text).as_posix()
+    return relative.replace(os.sep, "/")
 
 
 def _shown_path(path: Path) -> Path:

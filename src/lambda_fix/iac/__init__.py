@@ -62,7 +62,7 @@ class Declarations:
         return grouped
 
 
-def absolute(path: Path) -> str:
+def absolute(path: str | Path) -> str:
     """Make a path absolute and normal without touching the file system.
 
     Symbolic links are not resolved, which keeps this cheap for thousands
@@ -94,7 +94,7 @@ def read_declarations(paths: Iterable[Path]) -> Declarations:
 
 
 def lookup(
-    declarations: Mapping[str, list[ImageDeclaration]], dockerfile: Path
+    declarations: Mapping[str, list[ImageDeclaration]], dockerfile: str | Path
 ) -> list[ImageDeclaration]:
     """Return the declarations that point at a Dockerfile."""
     if not declarations:
