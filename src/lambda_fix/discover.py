@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,13 +24,11 @@ DEFAULT_EXCLUDES = (
     ".terraform",
 )
 
-_NAME_PATTERNS = (
-    "dockerfile",
-    "containerfile",
-    "dockerfile.*",
-    "containerfile.*",
-    "*.dockerfile",
-    "*.containerfile",
+# Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, *.Dockerfile and
+# *.Containerfile, in any case, as one expression: the walk tests every name.
+_DOCKERFILE_NAME = re.compile(
+    r"(?:dockerfile|containerfile)(?:\..*)?|.*\.(?:dockerfile|containerfile)",
+    re.IGNORECASE | re.DOTALL,
 )
 
 # Files that may declare Lambda images: SAM templates, Serverless Framework
@@ -49,10 +47,9 @@ INFRA_NAMES = frozenset(
 
 def is_dockerfile_name(name: str) -> bool:
     """Whether a file name is one that lambda-fix treats as a Dockerfile."""
-    lowered = name.lower()
-    if lowered.endswith(".dockerignore"):
+    if _DOCKERFILE_NAME.fullmatch(name) is None:
         return False
-    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _NAME_PATTERNS)
+    return not name.lower().endswith(".dockerignore")
 
 
 def is_infra_name(name: str) -> bool:
@@ -200,13 +197,20 @@ def _walk(
         in_cdk_app = in_cdk_app or "cdk.json" in names
         for entry in entries:
             name = entry.name
-            child_relative = f"{relative}/{name}" if relative else name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if is_dir and name == ".git":
-                continue  # git's own data, skipped even when --exclude drops it
+            if is_dir:
+                if name == ".git":
+                    continue  # git's own data, skipped even when --exclude drops it
+            elif is_dockerfile_name(name):
+                kind = "dockerfile"
+            elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
+                kind = "infra"
+            else:
+                continue  # Not a file lambda-fix reads, so no pattern can matter.
+            child_relative = f"{relative}/{name}" if relative else name
             suffix = "/" if is_dir else ""
             if excluded(exclude_base + child_relative + suffix):
                 continue
@@ -216,7 +220,7 @@ def _walk(
                     continue
             if is_dir:
                 pending.append((Path(entry.path), child_relative, rules, in_cdk_app))
-            elif is_dockerfile_name(name):
+            elif kind == "dockerfile":
                 found.dockerfile_names.append(os.path.normpath(entry.path))
-            elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
+            else:
                 found.infra_files.append(Path(entry.path))
