@@ -1,6 +1,6 @@
 """End to end: the real command line on a copy of fixtures/monorepo.
 
-The fixture holds a CDK app in Python (a declared target, build arguments,
+The fixture contains a CDK app in Python (a declared target, build arguments,
 an unresolved directory and a bundling image), a SAM template with
 CloudFormation tags, a Serverless file with a custom Dockerfile name,
 nested .gitignore files, a cdk.out copy, node_modules, a custom runtime

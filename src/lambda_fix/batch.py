@@ -19,7 +19,7 @@ from lambda_fix.run import FileOutcome, Mode, process_file
 MIN_FILES_PER_WORKER = 200
 CHUNK_SIZE = 256
 
-# (path of the file, path as shown, options for that file)
+# (path of the file, path as shown to the user, options for that file)
 Job = tuple[str, str, Options]
 
 
@@ -40,18 +40,12 @@ def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> Iterator[FileO
     """
     workers = min(workers, max(1, len(jobs) // MIN_FILES_PER_WORKER))
     if workers <= 1:
-        for path, shown, options in jobs:
-            yield process_file(Path(path), shown, options, mode)
+        for path, display_name, options in jobs:
+            yield process_file(Path(path), display_name, options, mode)
         return
     context = _context()
     starts = range(0, len(jobs), CHUNK_SIZE)
-    chunks = [
-        [
-            (str(path), shown, options)
-            for path, shown, options in jobs[i : i + CHUNK_SIZE]
-        ]
-        for i in starts
-    ]
+    chunks = [list(jobs[start : start + CHUNK_SIZE]) for start in starts]
     # Objects that exist now are never collected in the workers, so their
     # garbage collector does not copy the parent's memory page by page.
     gc.freeze()
@@ -65,8 +59,8 @@ def process_all(jobs: Sequence[Job], mode: Mode, workers: int) -> Iterator[FileO
 
 def _process_chunk(chunk: list[Job], mode: Mode) -> list[FileOutcome]:
     return [
-        _without_output(process_file(Path(path), shown, options, mode))
-        for path, shown, options in chunk
+        _without_output(process_file(Path(path), display_name, options, mode))
+        for path, display_name, options in chunk
     ]
 
 

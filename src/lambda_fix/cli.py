@@ -195,8 +195,8 @@ def command(
     if verbose:
         _print_declarations(plan)
     if show_files:
-        for _, shown, _ in plan.jobs:
-            sys.stdout.write(shown + "\n")
+        for _, display_name, _ in plan.jobs:
+            sys.stdout.write(display_name + "\n")
         raise typer.Exit(0)
     for path in plan.missing:
         report.add(FileOutcome(path, None, error="no such file or directory"))
