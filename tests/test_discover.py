@@ -109,6 +109,20 @@ def test_named_files_kept_without_force_exclude(
     assert forced.dockerfiles == [Path("app/Dockerfile")]
 
 
+def test_force_exclude_named_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, ["node_modules/pkg/Dockerfile", "app/Dockerfile"])
+    monkeypatch.chdir(tmp_path)
+    named = [Path("node_modules"), Path("app")]
+
+    found = find_files(named, NO_GIT)
+    assert len(found.dockerfiles) == 2
+
+    forced = find_files(named, Selection(respect_gitignore=False, force_exclude=True))
+    assert forced.dockerfiles == [Path("app/Dockerfile")]
+
+
 def test_missing_paths_reported(tmp_path: Path) -> None:
     found = find_files([tmp_path / "nope"], NO_GIT)
     assert found.missing == [str(tmp_path / "nope")]

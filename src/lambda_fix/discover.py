@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,22 +95,20 @@ def find_files(paths: list[Path], selection: Selection) -> Found:
     found = Found()
     excludes = compile_patterns(list(selection.excludes))
     for path in paths:
+        if not (path.exists() or path.is_symlink()):
+            found.missing.append(str(path))
+            continue
+        if selection.force_exclude and _is_excluded_named(path, selection, excludes):
+            continue
         if path.is_dir() and not is_dockerfile_name(path.name):
             _walk(path, selection, excludes, found)
-        elif path.exists() or path.is_symlink():
-            if selection.force_exclude and _is_excluded_named(
-                path, selection, excludes
-            ):
-                continue
-            if is_infra_name(path.name) and not is_dockerfile_name(path.name):
-                found.infra_files.append(path)
-            else:
-                # A path named on the command line is taken as a Dockerfile
-                # whatever its name, as pre-commit passes file names; a
-                # directory named like a Dockerfile is reported when read.
-                found.dockerfile_names.append(os.path.normpath(path))
+        elif is_infra_name(path.name) and not is_dockerfile_name(path.name):
+            found.infra_files.append(path)
         else:
-            found.missing.append(str(path))
+            # A path named on the command line is taken as a Dockerfile
+            # whatever its name, as pre-commit passes file names. A
+            # directory named like a Dockerfile is reported when read.
+            found.dockerfile_names.append(os.path.normpath(path))
     found.dockerfile_names = sorted(
         set(found.dockerfile_names), key=lambda name: name.split(os.sep)
     )
@@ -165,6 +164,23 @@ def _is_excluded_named(
     return rules.is_ignored(inside, is_dir)
 
 
+def _inherited(spec: GitIgnoreSpec, candidate: str) -> bool:
+    """Tell whether a pattern matches only because it matches a parent.
+
+    The walk never enters an excluded directory, so such a match comes from
+    a directory at or above the one named on the command line, which is
+    walked even when excluded (unless --force-exclude drops it first).
+    """
+    parent = posixpath.dirname(candidate.rstrip("/"))
+    if not parent:
+        return False
+    result = spec.check_file(candidate)
+    if not result.include:
+        return False
+    parent_result = spec.check_file(parent + "/")
+    return bool(parent_result.include) and parent_result.index == result.index
+
+
 def _walk(
     root: Path, selection: Selection, excludes: GitIgnoreSpec, found: Found
 ) -> None:
@@ -212,7 +228,8 @@ def _walk(
                 continue  # Not a file lambda-fix reads, so no pattern can matter.
             child_relative = f"{relative}/{name}" if relative else name
             suffix = "/" if is_dir else ""
-            if excluded(exclude_base + child_relative + suffix):
+            candidate = exclude_base + child_relative + suffix
+            if excluded(candidate) and not _inherited(excludes, candidate):
                 continue
             if rules is not None and rules.layers:
                 git_relative = f"{git_base}/{name}" if git_base else name
