@@ -49,5 +49,10 @@ fuzz: $(VENV)/.installed-fuzz
 		-rss_limit_mb=2048 -max_len=8192 -artifact_prefix=fuzz/crashes/ \
 		fuzz/corpus fuzz/seeds
 
+# Generates monorepos of 1k-10k Dockerfiles under bench/out and compares
+# lambda-fix with hadolint; prints a Markdown report (see docs/benchmarks.md).
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache fuzz/corpus

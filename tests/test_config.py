@@ -130,7 +130,7 @@ def test_cli_include_and_exclude_globs(repo: Path) -> None:
     write(repo / ".lambda-fix.toml", 'include = ["*.df"]\nexclude = ["vendor"]\n')
     result = run_cli(".", "--check", "--output-format", "json", cwd=repo)
     paths = [entry["path"] for entry in json.loads(result.stdout)["files"]]
-    assert paths == ["lambda.df", "web.dockerfile", "api/Dockerfile"]
+    assert paths == ["api/Dockerfile", "lambda.df", "web.dockerfile"]
     result = run_cli("vendor/Dockerfile", "--check", cwd=repo)
     assert result.returncode == 0
     assert b"no Dockerfiles found" in result.stderr

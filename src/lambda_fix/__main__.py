@@ -1,3 +1,3 @@
-from lambda_fix.cli import main
+from lambda_fix.entry import main
 
 main()

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from lambda_fix import __version__
+from lambda_fix.batch import Job as BatchJob
+from lambda_fix.batch import default_jobs, process_all
 from lambda_fix.config import ConfigError, Resolver, Settings, parse_codes
 from lambda_fix.core import fix_text
 from lambda_fix.diff import unified_diff
-from lambda_fix.discover import is_dockerfile_name, iter_dockerfiles
+from lambda_fix.discover import DEFAULT_EXCLUDES, Selection
 from lambda_fix.files import MAX_SIZE, FilePolicy, tree_for_file
+from lambda_fix.iac import ImageDeclaration
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
+from lambda_fix.plan import Plan, declared_options, display, make_plan
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.report.destinations import Destination, parse_report
 from lambda_fix.report.destinations import write as write_report
-from lambda_fix.run import FileOutcome, Mode, process_file
+from lambda_fix.run import FileOutcome, Mode
 from lambda_fix.trivyignore import find_entry
 
 HELP = """\
@@ -82,11 +88,31 @@ CONFIG_HELP = (
     ".lambda-fix.toml or pyproject.toml [tool.lambda-fix]."
 )
 ISOLATED_HELP = "Ignore all configuration files."
+EXCLUDE_HELP = (
+    "Gitignore-style pattern of files and directories to skip; replaces the "
+    f"defaults ({', '.join(DEFAULT_EXCLUDES)}). Repeat for more."
+)
+EXTEND_EXCLUDE_HELP = "Like --exclude, but adds to the default patterns."
+FORCE_EXCLUDE_HELP = (
+    "Apply excludes and .gitignore to paths named on the command line too, "
+    "as pre-commit passes file names."
+)
+GITIGNORE_HELP = (
+    "Skip files that git ignores (.gitignore, .git/info/exclude, the global "
+    "excludes file)."
+)
+SHOW_FILES_HELP = "Print the files that would be processed, one per line, and exit."
+JOBS_HELP = "Number of processes; 1 runs everything in this process. Default: CPUs."
+CUSTOM_RUNTIMES_HELP = (
+    "Also fix images on non-Lambda bases that carry a Lambda runtime "
+    "interface client or the Lambda Web Adapter (finding LF009)."
+)
 
 
-# A file to fix (None for standard input), its display name, its settings
-# and the tree that symbolic links must stay inside.
-Job = tuple[Path | None, str, Settings, Path | None]
+# A file to fix (None for standard input), its display name, its settings,
+# what infrastructure code declares of it, and the tree that symbolic links
+# must stay inside.
+Job = tuple[Path | None, str, Settings, list[ImageDeclaration], Path | None]
 
 
 class OutputFormat(str, enum.Enum):
@@ -120,41 +146,6 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
             )
         build_args[name] = setting
     return build_args
-
-
-def _collect_paths(
-    paths: list[Path], resolver: Resolver
-) -> tuple[list[tuple[Path, str, Path]], list[str]]:
-    """Expand directories into (file, display name, tree); list missing paths.
-
-    Files that an exclude glob of their configuration matches are dropped,
-    even when named on the command line, so pre-commit honours excludes.
-    The tree is the directory that symbolic links must not lead out of.
-    """
-    files: list[tuple[Path, str, Path]] = []
-    missing: list[str] = []
-
-    def included(path: Path) -> bool:
-        return resolver.for_file(path).includes(path)
-
-    for path in paths:
-        if path.is_dir() and not is_dockerfile_name(path.name):
-            found = iter_dockerfiles(path, included)
-            files.extend((item, _display(item), path) for item in found)
-        elif path.exists() or path.is_symlink():
-            files.append((path, _display(path), tree_for_file(path)))
-        else:
-            missing.append(str(path))
-    kept = [item for item in files if not resolver.for_file(item[0]).excludes(item[0])]
-    return kept, missing
-
-
-def _display(path: Path) -> str:
-    try:
-        # abspath, not resolve: a symbolic link is shown under its own name.
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _options(settings: Settings, path: Path | None) -> Options:
@@ -243,6 +234,28 @@ def command(
         int, typer.Option(metavar="BYTES", min=1, help=MAX_FILE_SIZE_HELP)
     ] = MAX_SIZE,
     follow_internal_symlinks: Annotated[bool, typer.Option(help=FOLLOW_HELP)] = False,
+    exclude: Annotated[
+        list[str] | None, typer.Option(metavar="PATTERN", help=EXCLUDE_HELP)
+    ] = None,
+    extend_exclude: Annotated[
+        list[str] | None, typer.Option(metavar="PATTERN", help=EXTEND_EXCLUDE_HELP)
+    ] = None,
+    force_exclude: Annotated[
+        bool, typer.Option("--force-exclude", help=FORCE_EXCLUDE_HELP)
+    ] = False,
+    respect_gitignore: Annotated[
+        bool,
+        typer.Option("--respect-gitignore/--no-respect-gitignore", help=GITIGNORE_HELP),
+    ] = True,
+    show_files: Annotated[
+        bool, typer.Option("--show-files", help=SHOW_FILES_HELP)
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help=JOBS_HELP)
+    ] = None,
+    include_custom_runtimes: Annotated[
+        bool, typer.Option("--include-custom-runtimes", help=CUSTOM_RUNTIMES_HELP)
+    ] = False,
     color: Annotated[ColorChoice, typer.Option(help=COLOR_HELP)] = ColorChoice.AUTO,
     version: Annotated[
         bool,
@@ -279,6 +292,13 @@ def command(
         foreign_suppressions=False if no_foreign_suppressions else None,
         select=_codes(select, "--select"),
         ignore=_codes(ignore, "--ignore"),
+        include_custom_runtimes=True if include_custom_runtimes else None,
+    )
+    selection = Selection(
+        excludes=tuple(DEFAULT_EXCLUDES if exclude is None else exclude)
+        + tuple(extend_exclude or ()),
+        respect_gitignore=respect_gitignore,
+        force_exclude=force_exclude,
     )
     mode = Mode.DIFF
     if write:
@@ -300,31 +320,32 @@ def command(
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
     try:
-        jobs, missing = _plan(paths, stdin, Resolver(config, isolated), command_line)
+        jobs, plan = _plan(
+            paths, stdin, Resolver(config, isolated), command_line, selection
+        )
     except ConfigError as error:
         _fail(str(error))
+    if verbose:
+        _print_declarations(plan)
+    if show_files:
+        for _, name, _, _, _ in jobs:
+            sys.stdout.write(name + "\n")
+        raise typer.Exit(0)
 
     _warn_named_users(jobs, quiet)
     outcomes = [
         FileOutcome(name, None, error="no such file or directory; check the path")
-        for name in missing
+        for name in plan.missing
     ]
     for outcome in outcomes:
         report.add(outcome)
-    policy = FilePolicy(max_file_size, follow_internal_symlinks)
-    followed: set[str] = set()
-    for path, name, settings, tree in jobs:
-        options = _options(settings, path)
-        if path is None:
-            outcome = _fix_stdin(options)
-        else:
-            if follow_internal_symlinks:
-                # A link and its target are one file: fix and report it once.
-                real = os.path.realpath(path)
-                if real in followed:
-                    continue
-                followed.add(real)
-            outcome = process_file(path, name, options, mode, tree, policy)
+    if stdin:
+        found: Iterable[FileOutcome] = [_fix_stdin(_options(jobs[0][2], None))]
+    else:
+        policy = FilePolicy(max_file_size, follow_internal_symlinks)
+        work = _batch(jobs, plan, follow_internal_symlinks)
+        found = process_all(work, mode, workers or default_jobs(), policy)
+    for outcome in found:
         if stream_diffs and outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()
@@ -368,21 +389,78 @@ def _primary_format(
 
 
 def _plan(
-    paths: list[Path], stdin: bool, resolver: Resolver, command_line: Settings
-) -> tuple[list[Job], list[str]]:
+    paths: list[Path],
+    stdin: bool,
+    resolver: Resolver,
+    command_line: Settings,
+    selection: Selection,
+) -> tuple[list[Job], Plan]:
     """List each file with its merged settings, and the missing paths.
 
+    Files that an exclude glob of their configuration matches are dropped,
+    even when named on the command line, so pre-commit honours excludes.
     Raises ConfigError for an invalid configuration file.
     """
     if stdin:
         settings = command_line.over(resolver.for_directory(Path.cwd()))
-        return [(None, "-", settings, None)], []
-    files, missing = _collect_paths(paths, resolver)
-    jobs: list[Job] = [
-        (path, name, command_line.over(resolver.for_file(path)), tree)
-        for path, name, tree in files
-    ]
-    return jobs, missing
+        return [(None, "-", settings, [], None)], Plan()
+
+    def included(path: Path) -> bool:
+        return resolver.for_file(path).includes(path)
+
+    plan = make_plan(paths, dataclasses.replace(selection, include=included))
+    directories = [Path(os.path.abspath(path)) for path in paths if path.is_dir()]
+    jobs: list[Job] = []
+    for name, shown, images in plan.jobs:
+        path = Path(name)
+        file_settings = resolver.for_file(path)
+        if file_settings.excludes(path):
+            continue
+        settings = command_line.over(file_settings)
+        jobs.append((path, shown, settings, images, _tree(path, directories)))
+    return jobs, plan
+
+
+def _tree(path: Path, directories: list[Path]) -> Path:
+    """Return the directory a file was found in, or its tree if named."""
+    absolute = Path(os.path.abspath(path))
+    for directory in directories:
+        if absolute.is_relative_to(directory):
+            return directory
+    return tree_for_file(path)
+
+
+def _batch(jobs: list[Job], plan: Plan, follow_links: bool) -> list[BatchJob]:
+    """Turn jobs into what the workers take: paths, names, options, trees."""
+    work: list[BatchJob] = []
+    followed: set[str] = set()
+    for path, name, settings, images, tree in jobs:
+        assert path is not None and tree is not None
+        if follow_links:
+            # A link and its target are one file: fix and report it once.
+            real = os.path.realpath(path)
+            if real in followed:
+                continue
+            followed.add(real)
+        options = _options(settings, path)
+        if images:
+            options = declared_options(options, images, plan.declarations)
+        work.append((str(path), name, options, tree))
+    return work
+
+
+def _print_declarations(plan: Plan) -> None:
+    """Print what infrastructure code declared and what it left unresolved."""
+    for image in plan.declarations.images:
+        target = f" (target {image.target})" if image.target else ""
+        sys.stderr.write(
+            f"{image.source}:{image.line}: {image.tool} declares a Lambda image "
+            f"built from {display(image.dockerfile)}{target}\n"
+        )
+    for note in plan.declarations.unresolved:
+        sys.stderr.write(f"{note}; its Dockerfile is not checked as declared\n")
+    for note in plan.declarations.notes:
+        sys.stderr.write(f"{note}\n")
 
 
 def _write_stdout(data: bytes, output: Path | None) -> None:
@@ -396,7 +474,7 @@ def _write_stdout(data: bytes, output: Path | None) -> None:
 def _warn_named_users(jobs: list[Job], quiet: bool) -> None:
     if quiet:
         return
-    users = {settings.user for _, _, settings, _ in jobs if settings.user}
+    users = {settings.user for _, _, settings, _, _ in jobs if settings.user}
     for user in sorted(users):
         if validate_user(user):
             sys.stderr.write(

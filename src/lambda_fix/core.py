@@ -19,6 +19,7 @@ from lambda_fix.placement import (
     check_swallowed_lines,
     place,
 )
+from lambda_fix.runtimes import build_image_reason, find_custom_runtime
 from lambda_fix.splice import Insertion, insertion, splice
 from lambda_fix.stages import (
     Build,
@@ -95,9 +96,17 @@ def _fix_text(data: bytes, options: Options) -> Result:
     except DockerfileError as error:
         return _refuse(data, error)
 
+    extra: tuple[Finding, ...] = ()
     skip_reason = _not_lambda_reason(build, stage, options)
     if skip_reason:
-        return Result(Status.SKIPPED, data, skip_reason)
+        runtime = find_custom_runtime(dockerfile, build, stage)
+        base = chain(build, stage)[0].base
+        if runtime is None:
+            reason = build_image_reason(base) or skip_reason
+            return Result(Status.SKIPPED, data, reason)
+        extra = (runtime.finding(base, options.include_custom_runtimes),)
+        if not options.include_custom_runtimes:
+            return Result(Status.SKIPPED, data, runtime.skip_reason(base), extra)
     if any(is_windows_base(s.base, s.platform) for s in chain(build, stage)):
         message = (
             f"{stage.label} is a Windows image, where USER takes a name, not "
@@ -111,7 +120,7 @@ def _fix_text(data: bytes, options: Options) -> Result:
     if result.status in (Status.FIXED, Status.UNCHANGED):
         warnings = rules.check(dockerfile, build, stage, options)
         result = replace(result, findings=(*result.findings, *warnings))
-    return result
+    return replace(result, findings=extra + result.findings)
 
 
 def _refuse(data: bytes, error: DockerfileError, *earlier: Finding) -> Result:

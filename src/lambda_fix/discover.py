@@ -1,11 +1,19 @@
-"""Find Dockerfiles under the paths given on the command line."""
+"""Find Dockerfiles and infrastructure files under the paths given."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Callable, Iterator
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lambda_fix.gitignore import IgnoreRules, compile_patterns, fast_matcher, rules_for
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -18,36 +26,224 @@ DEFAULT_EXCLUDES = (
     ".terraform",
 )
 
-_NAME_PATTERNS = (
-    "dockerfile",
-    "containerfile",
-    "dockerfile.*",
-    "containerfile.*",
-    "*.dockerfile",
-    "*.containerfile",
+# Dockerfile, Containerfile, Dockerfile.*, Containerfile.*, *.Dockerfile and
+# *.Containerfile, in any case, as one expression: the walk tests every name.
+_DOCKERFILE_NAME = re.compile(
+    r"(?:dockerfile|containerfile)(?:\..*)?|.*\.(?:dockerfile|containerfile)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+# Files that may declare Lambda images: SAM templates, Serverless Framework
+# configuration, and Python files inside a CDK app (a directory with
+# cdk.json), which are read only when they mention from_image_asset.
+INFRA_NAMES = frozenset(
+    {
+        "template.yaml",
+        "template.yml",
+        "template.json",
+        "serverless.yml",
+        "serverless.yaml",
+    }
 )
 
 
 def is_dockerfile_name(name: str) -> bool:
     """Whether a file name is one that lambda-fix treats as a Dockerfile."""
-    lowered = name.lower()
-    if lowered.endswith(".dockerignore"):
+    if _DOCKERFILE_NAME.fullmatch(name) is None:
         return False
-    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _NAME_PATTERNS)
+    return not name.lower().endswith(".dockerignore")
 
 
-def iter_dockerfiles(
-    root: Path, include: Callable[[Path], bool] | None = None
-) -> Iterator[Path]:
-    """Yield Dockerfiles under a directory, sorted, skipping default excludes.
+def is_infra_name(name: str) -> bool:
+    """Whether a file may declare Lambda images (SAM, Serverless, CDK)."""
+    return name in INFRA_NAMES or name.endswith(".py")
 
-    `include` accepts further files whose names are not Dockerfile names.
+
+@dataclass(frozen=True)
+class Selection:
+    """Which files a walk keeps: excludes and whether .gitignore counts.
+
+    Exclude patterns use gitignore syntax. A pattern without a slash
+    matches a file or directory of that name at any depth. A pattern with
+    a slash matches the path relative to the current directory, or to the
+    PATH argument when PATH is outside the current directory.
     """
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(
-            name for name in subdirectories if name not in DEFAULT_EXCLUDES
-        )
-        for name in sorted(files):
-            path = Path(directory, name)
-            if is_dockerfile_name(name) or (include is not None and include(path)):
-                yield path
+
+    excludes: tuple[str, ...] = DEFAULT_EXCLUDES
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    # Accepts files whose names are not Dockerfile names, such as those that
+    # an include glob of a configuration file matches.
+    include: Callable[[Path], bool] | None = None
+
+
+@dataclass
+class Found:
+    """Files found, sorted by path, and the paths that do not exist.
+
+    Paths are kept as strings, which take a third of the memory of Path
+    objects when a monorepo has tens of thousands of Dockerfiles.
+    """
+
+    dockerfile_names: list[str] = field(default_factory=list)
+    infra_files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def dockerfiles(self) -> list[Path]:
+        return [Path(name) for name in self.dockerfile_names]
+
+
+def find_files(paths: list[Path], selection: Selection) -> Found:
+    """Expand the command line's paths into Dockerfiles and infra files."""
+    found = Found()
+    excludes = compile_patterns(list(selection.excludes))
+    for path in paths:
+        if not (path.exists() or path.is_symlink()):
+            found.missing.append(str(path))
+            continue
+        if selection.force_exclude and _is_excluded_named(path, selection, excludes):
+            continue
+        if path.is_dir() and not is_dockerfile_name(path.name):
+            _walk(path, selection, excludes, found)
+        elif is_infra_name(path.name) and not is_dockerfile_name(path.name):
+            found.infra_files.append(path)
+        else:
+            # A path named on the command line is taken as a Dockerfile
+            # whatever its name, as pre-commit passes file names. A
+            # directory named like a Dockerfile is reported when read.
+            found.dockerfile_names.append(os.path.normpath(path))
+    found.dockerfile_names = sorted(
+        set(found.dockerfile_names), key=lambda name: name.split(os.sep)
+    )
+    found.infra_files = sorted(set(found.infra_files), key=lambda path: path.parts)
+    return found
+
+
+def is_excluded(path: Path, selection: Selection) -> bool:
+    """Tell whether excludes or .gitignore drop a path named explicitly."""
+    excludes = compile_patterns(list(selection.excludes))
+    return _is_excluded_named(path, selection, excludes)
+
+
+def iter_dockerfiles(root: Path) -> list[Path]:
+    """List Dockerfiles under a directory with the default selection."""
+    return find_files([root], Selection()).dockerfiles
+
+
+def _exclude_path(path: Path, root: Path) -> str:
+    """Return the path that exclude patterns with a slash are matched against."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.relative_to(root).as_posix()
+
+
+def _is_excluded_named(
+    path: Path, selection: Selection, excludes: GitIgnoreSpec
+) -> bool:
+    relative = _exclude_path(path, path)
+    if relative == ".":
+        relative = path.absolute().name
+    is_dir = path.is_dir()
+    candidate = relative + ("/" if is_dir else "")
+    if excludes.match_file(candidate):
+        return True
+    # A parent directory may be excluded by name, such as cdk.out/.
+    for parent in Path(relative).parents:
+        if parent.name and excludes.match_file(parent.as_posix() + "/"):
+            return True
+    if not selection.respect_gitignore:
+        return False
+    absolute = path.absolute()
+    rules = rules_for(absolute.parent)
+    try:
+        inside = absolute.resolve().relative_to(rules.top).as_posix()
+    except ValueError:
+        return False
+    parts = inside.split("/")
+    for depth in range(1, len(parts)):
+        if rules.is_ignored("/".join(parts[:depth]), is_dir=True):
+            return True
+    return rules.is_ignored(inside, is_dir)
+
+
+def _inherited(spec: GitIgnoreSpec, candidate: str) -> bool:
+    """Tell whether a pattern matches only because it matches a parent.
+
+    The walk never enters an excluded directory, so such a match comes from
+    a directory at or above the one named on the command line, which is
+    walked even when excluded (unless --force-exclude drops it first).
+    """
+    parent = posixpath.dirname(candidate.rstrip("/"))
+    if not parent:
+        return False
+    result = spec.check_file(candidate)
+    if not result.include:
+        return False
+    parent_result = spec.check_file(parent + "/")
+    return bool(parent_result.include) and parent_result.index == result.index
+
+
+def _walk(
+    root: Path, selection: Selection, excludes: GitIgnoreSpec, found: Found
+) -> None:
+    rules: IgnoreRules | None = None
+    top_relative = ""
+    if selection.respect_gitignore:
+        rules = rules_for(root, include_own=False)
+        top_relative = root.resolve().relative_to(rules.top).as_posix()
+        if top_relative == ".":
+            top_relative = ""
+    exclude_base = _exclude_path(root, root)
+    exclude_base = "" if exclude_base == "." else exclude_base + "/"
+    excluded = fast_matcher(excludes)
+    in_cdk_app = any((parent / "cdk.json").is_file() for parent in root.parents)
+    # Each entry: a directory, its path relative to the root, the ignore
+    # rules of its parent, and whether it is inside a CDK app.
+    pending: list[tuple[Path, str, IgnoreRules | None, bool]] = [
+        (root, "", rules, in_cdk_app)
+    ]
+    while pending:
+        directory, relative, rules, in_cdk_app = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        git_base = "/".join(part for part in (top_relative, relative) if part)
+        if rules is not None and ".gitignore" in names:
+            rules = rules.enter(directory, git_base)
+        in_cdk_app = in_cdk_app or "cdk.json" in names
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if name == ".git":
+                    continue  # git's own data, skipped even when --exclude drops it
+            elif is_dockerfile_name(name):
+                kind = "dockerfile"
+            elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
+                kind = "infra"
+            elif selection.include is not None and selection.include(Path(entry.path)):
+                kind = "dockerfile"
+            else:
+                continue  # Not a file lambda-fix reads, so no pattern can matter.
+            child_relative = f"{relative}/{name}" if relative else name
+            suffix = "/" if is_dir else ""
+            candidate = exclude_base + child_relative + suffix
+            if excluded(candidate) and not _inherited(excludes, candidate):
+                continue
+            if rules is not None and rules.layers:
+                git_relative = f"{git_base}/{name}" if git_base else name
+                if rules.is_ignored(git_relative, is_dir):
+                    continue
+            if is_dir:
+                pending.append((Path(entry.path), child_relative, rules, in_cdk_app))
+            elif kind == "dockerfile":
+                found.dockerfile_names.append(os.path.normpath(entry.path))
+            else:
+                found.infra_files.append(Path(entry.path))

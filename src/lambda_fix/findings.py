@@ -80,6 +80,15 @@ RULES: dict[str, Rule] = {
             Severity.ERROR,
         ),
         Rule(
+            "LF009",
+            "custom-runtime",
+            "The image runs on a base that is not an AWS Lambda base but "
+            "carries a Lambda runtime interface client, emulator, runtime "
+            "library or the Lambda Web Adapter. It is fixed only with "
+            "--include-custom-runtimes, after review.",
+            Severity.WARNING,
+        ),
+        Rule(
             "LF010",
             "invalid-dockerfile",
             "BuildKit would reject the Dockerfile.",

@@ -1,0 +1,85 @@
+"""Per-file options from infrastructure declarations, and the entry point."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambda_fix.discover import Selection
+from lambda_fix.options import Options
+from lambda_fix.plan import declared_options, make_plan
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "monorepo"
+
+
+@pytest.fixture
+def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "monorepo"
+    shutil.copytree(FIXTURE, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _options(options: Options) -> dict[str, Options]:
+    plan = make_plan([Path(".")], Selection())
+    return {
+        shown: declared_options(options, images, plan.declarations)
+        for _, shown, images in plan.jobs
+    }
+
+
+def test_sam_declaration_sets_options(monorepo: Path) -> None:
+    hello = _options(Options())["sam-app/hello/Dockerfile"]
+    assert hello.declared_lambda is True
+    assert hello.used_by_sam is True
+    assert hello.build_args == {"BASE_IMAGE": "public.ecr.aws/lambda/nodejs:20"}
+    assert hello.target is None
+
+
+def test_cdk_declaration_sets_target(monorepo: Path) -> None:
+    orders = _options(Options())["services/orders/Dockerfile"]
+    assert orders.declared_lambda is True
+    assert orders.used_by_sam is False
+    assert orders.target == "runtime"
+    assert orders.build_args == {"PYTHON_VERSION": "3.12"}
+
+
+def test_command_line_values_win(monorepo: Path) -> None:
+    given = Options(target="test", build_args={"PYTHON_VERSION": "3.13", "X": "1"})
+    orders = _options(given)["services/orders/Dockerfile"]
+    assert orders.target == "test"
+    assert orders.build_args == {"PYTHON_VERSION": "3.13", "X": "1"}
+
+
+def test_undeclared_files_keep_options(monorepo: Path) -> None:
+    given = Options(user="2000:2000")
+    web = _options(given)["web/Dockerfile"]
+    assert web is given
+
+
+def test_declared_custom_name_is_added(monorepo: Path) -> None:
+    assert "sls/worker/lambda.build" in _options(Options())
+
+
+def test_unresolved_declarations_are_data(monorepo: Path) -> None:
+    plan = make_plan([Path(".")], Selection())
+    unresolved = [(str(n.source), n.line) for n in plan.declarations.unresolved]
+    assert unresolved == [("infra/cdk/stacks/api.py", 41)]
+
+
+def test_version_skips_typer() -> None:
+    script = (
+        "import sys\n"
+        "sys.argv = ['lambda-fix', '--version']\n"
+        "from lambda_fix.entry import main\n"
+        "main()\n"
+        "assert 'typer' not in sys.modules, 'typer was imported'\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.startswith("lambda-fix ")
