@@ -34,7 +34,11 @@ def default_jobs() -> int:
 
 
 def process_all(
-    jobs: Sequence[Job], mode: Mode, workers: int, policy: FilePolicy
+    jobs: Sequence[Job],
+    mode: Mode,
+    workers: int,
+    policy: FilePolicy,
+    with_diff: bool = True,
 ) -> Iterator[FileOutcome]:
     """Fix every file and yield the outcomes in the order of `jobs`.
 
@@ -45,7 +49,9 @@ def process_all(
     workers = min(workers, max(1, len(jobs) // MIN_FILES_PER_WORKER))
     if workers <= 1:
         for path, display_name, options, tree in jobs:
-            yield process_file(Path(path), display_name, options, mode, tree, policy)
+            yield process_file(
+                Path(path), display_name, options, mode, tree, policy, with_diff
+            )
         return
     context = _context()
     starts = range(0, len(jobs), CHUNK_SIZE)
@@ -57,7 +63,11 @@ def process_all(
         with ProcessPoolExecutor(workers, mp_context=context) as executor:
             repeat = len(chunks)
             results = executor.map(
-                _process_chunk, chunks, [mode] * repeat, [policy] * repeat
+                _process_chunk,
+                chunks,
+                [mode] * repeat,
+                [policy] * repeat,
+                [with_diff] * repeat,
             )
             for outcomes in results:
                 yield from outcomes
@@ -66,11 +76,13 @@ def process_all(
 
 
 def _process_chunk(
-    chunk: list[Job], mode: Mode, policy: FilePolicy
+    chunk: list[Job], mode: Mode, policy: FilePolicy, with_diff: bool
 ) -> list[FileOutcome]:
     return [
         _without_output(
-            process_file(Path(path), display_name, options, mode, tree, policy)
+            process_file(
+                Path(path), display_name, options, mode, tree, policy, with_diff
+            )
         )
         for path, display_name, options, tree in chunk
     ]

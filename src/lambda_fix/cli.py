@@ -344,7 +344,9 @@ def command(
     else:
         policy = FilePolicy(max_file_size, follow_internal_symlinks)
         work = _batch(jobs, plan, follow_internal_symlinks)
-        found = process_all(work, mode, workers or default_jobs(), policy)
+        # --check and --write without a report print no diff, so skip it.
+        with_diff = fmt is not None or bool(reports)
+        found = process_all(work, mode, workers or default_jobs(), policy, with_diff)
     for outcome in found:
         if stream_diffs and outcome.diff:
             sys.stdout.buffer.write(outcome.diff)

@@ -9,6 +9,7 @@ directory that contains .git) or the filesystem root. In one directory,
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -71,6 +72,8 @@ class Settings:
 
     def excludes(self, path: Path) -> bool:
         """Check whether an exclude glob matches the path."""
+        if not self.exclude:
+            return False
         relative = self._relative(path)
         return relative is not None and any(
             glob_match(pattern, relative) for pattern in self.exclude
@@ -78,6 +81,8 @@ class Settings:
 
     def includes(self, path: Path) -> bool:
         """Check whether an include glob matches the path."""
+        if not self.include:
+            return False
         relative = self._relative(path)
         return relative is not None and any(
             glob_match(pattern, relative) for pattern in self.include
@@ -87,7 +92,7 @@ class Settings:
         if self.root is None:
             return None
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
         except ValueError:
             return None
 
@@ -132,19 +137,38 @@ def load(path: Path) -> Settings:
     return _settings(table, path, prefix)
 
 
-def find(directory: Path) -> Path | None:
-    """Return the nearest configuration file at or above a directory."""
-    current = directory.resolve()
+def find(directory: Path, known: dict[str, Path | None] | None = None) -> Path | None:
+    """Return the nearest configuration file at or above a directory.
+
+    `known` caches the answer for every directory visited, so a walk over
+    many sibling directories stats each parent once.
+    """
+    known = {} if known is None else known
+    # abspath, not resolve(): no system call per directory, and globs are
+    # matched against paths as the user wrote them.
+    current = os.path.abspath(directory)
+    visited: list[str] = []
+    found: Path | None = None
     while True:
-        own = current / OWN_FILE
-        if own.is_file():
-            return own
-        pyproject = current / PYPROJECT
-        if pyproject.is_file() and _has_table(pyproject):
-            return pyproject
-        if (current / ".git").exists() or current.parent == current:
-            return None
-        current = current.parent
+        if current in known:
+            found = known[current]
+            break
+        visited.append(current)
+        own = os.path.join(current, OWN_FILE)
+        if os.path.isfile(own):
+            found = Path(own)
+            break
+        pyproject = os.path.join(current, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_table(Path(pyproject)):
+            found = Path(pyproject)
+            break
+        parent = os.path.dirname(current)
+        if os.path.exists(os.path.join(current, ".git")) or parent == current:
+            break
+        current = parent
+    for visited_directory in visited:
+        known[visited_directory] = found
+    return found
 
 
 class Resolver:
@@ -154,16 +178,23 @@ class Resolver:
         self._fixed = load(config) if config is not None else None
         self._isolated = isolated
         self._cache: dict[Path, Settings] = {}
+        self._loaded: dict[Path, Settings] = {}
+        self._found: dict[str, Path | None] = {}
 
     def for_directory(self, directory: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
         if self._isolated:
             return Settings()
-        directory = directory.resolve()
+        # Keyed by the directory as given, so repeated lookups skip resolve().
         if directory not in self._cache:
-            found = find(directory)
-            self._cache[directory] = load(found) if found else Settings()
+            found = find(directory, self._found)
+            if found is None:
+                self._cache[directory] = Settings()
+            else:
+                if found not in self._loaded:
+                    self._loaded[found] = load(found)
+                self._cache[directory] = self._loaded[found]
         return self._cache[directory]
 
     def for_file(self, path: Path) -> Settings:
@@ -210,7 +241,7 @@ def _settings(table: Mapping[str, Any], path: Path, prefix: str) -> Settings:
                 + ", ".join(_KEYS)
             )
         values[key.replace("-", "_")] = _value(key, value, where)
-    return Settings(**values, root=path.parent.resolve())
+    return Settings(**values, root=Path(os.path.abspath(path.parent)))
 
 
 def _value(key: str, value: Any, where: str) -> Any:

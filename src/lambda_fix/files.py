@@ -10,6 +10,7 @@ new bytes, never a mix.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import stat
@@ -66,8 +67,8 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
     skipped, so a hostile change can't aim a write at another file.
     """
     absolute = Path(os.path.abspath(path))
-    real_tree = Path(os.path.realpath(tree))
-    real = Path(os.path.realpath(absolute))
+    real_tree = Path(_real_directory(os.path.abspath(tree)))
+    real = Path(_real_path(str(absolute)))
     if not absolute.is_relative_to(os.path.abspath(tree)):
         raise SkippedFile(f"is outside {tree}, the tree being fixed")
     relative = absolute.relative_to(os.path.abspath(tree))
@@ -88,6 +89,27 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
             "--follow-internal-symlinks to fix it through the link"
         )
     return real
+
+
+def _real_path(absolute: str) -> str:
+    """os.path.realpath of an absolute path, reusing resolved directories."""
+    if os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    directory, name = os.path.split(absolute)
+    return os.path.join(_real_directory(directory), name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_directory(absolute: str) -> str:
+    # One lstat per directory not seen before; a monorepo's Dockerfiles
+    # share most of their parents. The write re-checks what it replaces,
+    # so a directory swapped for a link after this lookup is still caught.
+    parent = os.path.dirname(absolute)
+    if parent == absolute:
+        return absolute
+    if os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    return os.path.join(_real_directory(parent), os.path.basename(absolute))
 
 
 class OpenDockerfile:

@@ -49,11 +49,13 @@ def process_file(
     mode: Mode,
     tree: Path | None = None,
     policy: FilePolicy | None = None,
+    with_diff: bool = True,
 ) -> FileOutcome:
     """Fix one file and, in write mode, replace it on disk.
 
     `tree` is the directory the file was found in; lambda-fix never writes
-    outside it through a symbolic link.
+    outside it through a symbolic link. `with_diff` keeps the diff of a fix
+    in the outcome, in any mode, for the output formats that show it.
     """
     policy = policy or FilePolicy()
     try:
@@ -68,11 +70,13 @@ def process_file(
         result = fix_text(data, options)
         if result.status is not Status.FIXED:
             return FileOutcome(display, result)
-        # Every mode keeps the diff, because reports may show it. A followed
-        # link's diff names the target, so `git apply` patches the file and
-        # not the link.
-        name = display if real == Path(os.path.abspath(path)) else _relative(real)
-        diff = unified_diff(name, data, result.output)
+        # A followed link's diff names the target, so `git apply` patches
+        # the file and not the link.
+        diff = b""
+        if with_diff:
+            same = real == Path(os.path.abspath(path))
+            name = display if same else _relative(real)
+            diff = unified_diff(name, data, result.output)
         if mode is Mode.WRITE:
             return _write(opened, display, result, diff)
     return FileOutcome(display, result, diff=diff)

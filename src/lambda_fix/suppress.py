@@ -40,6 +40,8 @@ _TRIVY = re.compile(
     r"trivy:ignore:(?P<id>AVD-DS-0002|DS-0002|DS002)(?![0-9])"
     r"(?::exp:(?P<expiry>\d{4}-\d{2}-\d{2}))?"
 )
+# Every suppression comment contains one of these, in any case.
+_MARKERS = (b"lambda-fix", b"checkov", b"trivy", b"hadolint")
 _HADOLINT = re.compile(r"hadolint\s+(?:global\s+)?ignore=[A-Z0-9, ]*\bDL3002\b")
 
 
@@ -57,7 +59,12 @@ class Verdict:
 
 def review(data: bytes, findings: Sequence[Finding], options: Options) -> Verdict:
     """Decide which of a file's findings its comments and settings ignore."""
-    comments = list(_comments(data))
+    lowered = data.lower()
+    # Scanning is the costly part, and most files mention no suppression.
+    if any(marker in lowered for marker in _MARKERS):
+        comments = list(_comments(data))
+    else:
+        comments = []
     file_codes: dict[str, str] = {}
     for line, text in comments:
         match = _OWN.match(text.lstrip(" \t#"))

@@ -12,6 +12,8 @@ Trivy releases, AVD-DS-0002 in most, and DS-0002 in newer trivy-checks.
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +28,14 @@ NAMES = (".trivyignore", ".trivyignore.yaml")
 def find_entry(dockerfile: Path, today: datetime.date | None = None) -> str:
     """Describe the first live entry that ignores root for this file, or ""."""
     today = today or datetime.date.today()
-    path = dockerfile.resolve()
-    directories = [path.parent]
-    root = _repository_root(path.parent)
-    if root is not None and root != path.parent:
-        directories.append(root)
-    for directory in directories:
-        for name in NAMES:
-            ignore_file = directory / name
-            if not ignore_file.is_file():
-                continue
-            relative = path.relative_to(directory).as_posix()
-            found = _search(ignore_file, relative, today)
-            if found:
-                return found
+    # abspath, not resolve(): it makes no system call, and the directory
+    # lookups below are cached.
+    path = Path(os.path.abspath(dockerfile))
+    for ignore_file in _ignore_files(path.parent):
+        relative = path.relative_to(ignore_file.parent).as_posix()
+        found = _search(ignore_file, relative, today)
+        if found:
+            return found
     return ""
 
 
@@ -97,8 +93,29 @@ def _live(expiry: Any, today: datetime.date) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=4096)
+def _ignore_files(directory: Path) -> tuple[Path, ...]:
+    """List the ignore files that apply in a directory, nearest first.
+
+    Cached, because a run over a monorepo asks once per Dockerfile and most
+    directories have none.
+    """
+    directories = [directory]
+    root = _repository_root(directory)
+    if root is not None and root != directory:
+        directories.append(root)
+    return tuple(
+        directory / name
+        for directory in directories
+        for name in NAMES
+        if (directory / name).is_file()
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 def _repository_root(directory: Path) -> Path | None:
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
+    if (directory / ".git").exists():
+        return directory
+    if directory.parent == directory:
+        return None
+    return _repository_root(directory.parent)

@@ -325,10 +325,15 @@ def _check_run(
     dockerfile: Dockerfile, instruction: Instruction, context: _Context
 ) -> str:
     """Return the first problem in a RUN that a later command doesn't undo."""
+    text = _run_text(dockerfile, instruction)
+    # Only chmod and umask take read access away, and most RUNs use neither,
+    # so skip the shell lexer for them.
+    if "chmod" not in text and "umask" not in text:
+        return ""
     cwd = context.workdir
     umask = ""
     problems: list[_Problem] = []
-    for command in _commands(_run_text(dockerfile, instruction)):
+    for command in _commands(text):
         program, args = _program(command)
         if program == "cd" and args:
             cwd = context.resolve(args[0], cwd)
