@@ -312,11 +312,29 @@ def command(
         color=use_color(color.value, sys.stderr),
     )
     stdin = [str(path) for path in paths] == ["-"]
+    if not stdin and any(str(path) == "-" for path in paths):
+        raise typer.BadParameter(
+            "- (standard input) can't be combined with other paths; run "
+            "lambda-fix - on its own",
+            param_hint="PATH",
+        )
     fmt = _primary_format(output_format, mode, output, stdin)
     # Standard input in the text format prints the fixed file, which counts
     # as writing it; other formats only describe the fix.
     if stdin and fmt == "text" and mode is Mode.DIFF:
         mode = report.mode = Mode.WRITE
+    # A JSON or SARIF document on stdout must be the only thing there;
+    # annotations and diffs may share it, as the GitHub Action does.
+    to_stdout = [report.format for report in reports if report.path is None]
+    if fmt is not None and output is None:
+        to_stdout.append(fmt)
+    if len(to_stdout) > 1 and {"json", "sarif"} & set(to_stdout):
+        raise typer.BadParameter(
+            "a JSON or SARIF report on standard output can't share it with "
+            f"other output ({', '.join(to_stdout)}); give one a file path, "
+            "as in --report json=report.json",
+            param_hint="--report",
+        )
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
     try:
@@ -325,8 +343,8 @@ def command(
         )
     except ConfigError as error:
         _fail(str(error))
-    if verbose:
-        _print_declarations(plan)
+    _check_destinations(jobs, output, reports)
+    _print_declarations(plan, verbose and not quiet, quiet)
     if show_files:
         for _, name, _, _, _ in jobs:
             sys.stdout.write(name + "\n")
@@ -424,11 +442,18 @@ def _plan(
 
 
 def _tree(path: Path, directories: list[Path]) -> Path:
-    """Return the directory a file was found in, or its tree if named."""
+    """Return the tree that symbolic links on a file's path must stay inside.
+
+    That is the tree of the directory argument the file was found under, or
+    of the file itself: the current directory when it contains them, and
+    otherwise the parent of the argument. The argument is then a component
+    inside the tree, so a directory argument that is itself a link is
+    treated like any other linked directory.
+    """
     absolute = Path(os.path.abspath(path))
     for directory in directories:
         if absolute.is_relative_to(directory):
-            return directory
+            return tree_for_file(directory)
     return tree_for_file(path)
 
 
@@ -451,16 +476,41 @@ def _batch(jobs: list[Job], plan: Plan, follow_links: bool) -> list[BatchJob]:
     return work
 
 
-def _print_declarations(plan: Plan) -> None:
-    """Print what infrastructure code declared and what it left unresolved."""
+def _check_destinations(
+    jobs: list[Job], output: Path | None, reports: list[Destination]
+) -> None:
+    """Stop before a report or --output would overwrite a file being fixed."""
+    inputs = {os.path.realpath(path) for path, _, _, _, _ in jobs if path}
+    targets = [output] if output is not None else []
+    targets += [report.path for report in reports if report.path is not None]
+    for target in targets:
+        if os.path.realpath(target) in inputs:
+            _fail(
+                f"{target} is one of the files being fixed, so writing a report "
+                "there would replace it; choose another path"
+            )
+
+
+def _print_declarations(plan: Plan, verbose: bool, quiet: bool) -> None:
+    """Print what infrastructure code declared and what it left unresolved.
+
+    Unresolved declarations are printed unless --quiet, because a Dockerfile
+    they declare is otherwise checked as undeclared without a word.
+    """
+    if not quiet:
+        for note in plan.declarations.unresolved:
+            first_line = str(note).splitlines()[0]
+            sys.stderr.write(
+                f"warning: {first_line}; its Dockerfile is not checked as declared\n"
+            )
+    if not verbose:
+        return
     for image in plan.declarations.images:
         target = f" (target {image.target})" if image.target else ""
         sys.stderr.write(
             f"{image.source}:{image.line}: {image.tool} declares a Lambda image "
             f"built from {display(image.dockerfile)}{target}\n"
         )
-    for note in plan.declarations.unresolved:
-        sys.stderr.write(f"{note}; its Dockerfile is not checked as declared\n")
     for note in plan.declarations.notes:
         sys.stderr.write(f"{note}\n")
 

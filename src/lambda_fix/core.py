@@ -134,6 +134,12 @@ def _check_keywords(dockerfile: Dockerfile) -> None:
         keywords = [instruction.keyword]
         if instruction.onbuild_keyword is not None:
             keywords.append(instruction.onbuild_keyword)
+        if instruction.keyword == "user" and not instruction.args.strip():
+            raise ParseError(
+                instruction.start + 1,
+                "USER has no value; BuildKit rejects it, so give a user or "
+                "remove the line",
+            )
         for keyword in keywords:
             if keyword not in KNOWN_KEYWORDS:
                 raise ParseError(
@@ -204,11 +210,12 @@ def _decide(build: Build, stage: Stage, options: Options) -> _Decision:
         cause = f"USER on line {line} contains whitespace"
         return _Decision(Finding("LF002", line, message), message, cause=cause)
     if is_root(value):
+        shown = f"USER {value}" if value else "USER, which expands to nothing,"
         message = (
-            f"USER {value} leaves the image running as root; "
+            f"{shown} leaves the image running as root; "
             "Lambda ignores USER, but scanners flag root"
         )
-        cause = f"USER {value} on line {line} is root"
+        cause = f"{shown} on line {line} is root"
         return _Decision(Finding("LF001", line, message), message, cause=cause)
     if user_part(value).lower() == "root":
         message = (

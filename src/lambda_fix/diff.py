@@ -1,4 +1,4 @@
-"""Unified diffs that `git apply` and `patch -p1` accept."""
+"""Unified diffs that `git apply` accepts."""
 
 from __future__ import annotations
 

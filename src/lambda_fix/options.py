@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_USER = "1001:1001"
+# The largest uid or gid Linux accepts; 4294967295 means "no id".
+MAX_ID = 4294967294
 
 _NUMERIC_USER = re.compile(r"[0-9]+(?::[0-9]+)?\Z")
 _NAMED_USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\Z")
@@ -50,6 +52,11 @@ def validate_user(value: str) -> bool:
     BuildKit would misread (whitespace, comments, variables).
     """
     if _NUMERIC_USER.match(value):
+        if any(int(part) > MAX_ID for part in value.split(":")):
+            raise InvalidUser(
+                f"invalid user {value!r}: uid and gid must be at most {MAX_ID}; "
+                "use a value such as 1001:1001"
+            )
         if int(value.partition(":")[0]) == 0:
             raise InvalidUser(
                 f"invalid user {value!r}: uid 0 is root; use a non-zero uid "
@@ -57,7 +64,7 @@ def validate_user(value: str) -> bool:
             )
         return False
     if _NAMED_USER.match(value):
-        if value.partition(":")[0] == "root":
+        if value.partition(":")[0].lower() == "root":
             raise InvalidUser(
                 f"invalid user {value!r}: root is what lambda-fix replaces; "
                 "use a non-zero uid such as 1001:1001"

@@ -137,7 +137,8 @@ def _place_above(dockerfile: Dockerfile, target: Instruction) -> Placement:
         line=line,
         indent=_indent_bytes(dockerfile, target.start),
         eol=_line_ending(dockerfile, target.start),
-        blank_before=_ends_with_escaped_escape(dockerfile, line - 1),
+        blank_before=_ends_with_escaped_escape(dockerfile, line - 1)
+        or _ends_heredoc(dockerfile, line - 1),
         blank_after=spaced and previous_blank,
         terminate_last_line=False,
         description=f"above {target.keyword.upper()} on line {target.start + 1}",
@@ -177,6 +178,17 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
         blank_after=spaced and next_blank and following_text,
         terminate_last_line=line >= total and not last_line.endswith(b"\n"),
         description=f"after {anchor.keyword.upper()} on line {anchor.start + 1}",
+    )
+
+
+def _ends_heredoc(dockerfile: Dockerfile, index: int) -> bool:
+    """Whether a line is the terminator of an instruction's heredoc.
+
+    hadolint cannot parse an instruction glued to a terminator.
+    """
+    return any(
+        instruction.end == index and instruction.heredocs
+        for instruction in dockerfile.instructions
     )
 
 

@@ -58,6 +58,13 @@ def process_file(
     in the outcome, in any mode, for the output formats that show it.
     """
     policy = policy or FilePolicy()
+    if "\n" in display or "\r" in display:
+        shown = display.replace("\n", "\\n").replace("\r", "\\r")
+        message = (
+            "the file name contains a line break, which would break the diff "
+            "and the one-line report; rename the file"
+        )
+        return FileOutcome(shown, None, error=message)
     try:
         real = resolve_in_tree(path, tree or tree_for_file(path), policy)
         opened = OpenDockerfile(real, policy.max_size)

@@ -29,6 +29,9 @@ _VARIABLE_START = re.compile(
 )
 
 
+_QUOTES = frozenset("'\"")
+
+
 class StageError(DockerfileError):
     """The stages can't be worked out: no FROM, or an unknown target."""
 
@@ -223,10 +226,23 @@ def _make_stage(
         if flag.startswith("--platform="):
             platform = flag.partition("=")[2]
     words = shell_words(from_instruction.args)
-    reference = expand(words[0], global_args) if words else Expansion("", ())
+    line = from_instruction.start + 1
+    if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
+        raise StageError(
+            line,
+            "FROM takes an image and optionally AS name, but this line has "
+            f"{len(words)} words; BuildKit rejects it, so correct the line",
+        )
+    reference = expand(words[0], global_args)
     name = None
-    if len(words) >= 3 and words[1].lower() == "as":
+    if len(words) == 3:
         name = words[2].lower()
+        if name in names:
+            raise StageError(
+                line,
+                f"a second stage named {name!r}; BuildKit rejects duplicate "
+                "stage names, so rename one",
+            )
     parent = names.get(reference.value.lower())
     return Stage(
         index=index,
@@ -301,9 +317,9 @@ def effective_user(
             elif keyword == "user":
                 raw = instruction.args.strip()
                 result = expand(raw, scope)
-                setting = UserSetting(
-                    instruction, member, result.value, result.unresolved
-                )
+                # BuildKit's word expansion removes quotes: USER "root" is root.
+                value = unquote(result.value) if _QUOTES & set(raw) else result.value
+                setting = UserSetting(instruction, member, value, result.unresolved)
     return setting
 
 
@@ -312,9 +328,14 @@ def user_part(value: str) -> str:
 
 
 def is_root(value: str) -> bool:
-    """Whether a USER value selects uid 0: `root`, `0`, `000`, `root:1001`."""
+    """Whether a USER value selects uid 0: `root`, `0`, `000`, `root:1001`.
+
+    An empty user part (`USER ${UNSET}`, `USER :0`) also means root, as an
+    empty User does in an image config, and runc reads `+0` and `-0` as 0.
+    """
     user = user_part(value)
-    return user == "root" or (user.isdigit() and int(user) == 0)
+    number = user[1:] if user[:1] in ("+", "-") else user
+    return user in ("", "root") or (number.isdigit() and int(number) == 0)
 
 
 def has_whitespace(value: str) -> bool:

@@ -20,6 +20,10 @@ class Unresolved(Exception):
 def read_python_source(path: Path, data: bytes) -> Declarations:
     """Collect the image assets declared in one Python module."""
     found = Declarations()
+    reason = _too_complex(data)
+    if reason:
+        found.unresolved.append(SourceNote(path, 1, f"not read: {reason}"))
+        return found
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -27,10 +31,39 @@ def read_python_source(path: Path, data: bytes) -> Declarations:
             SourceNote(path, error.raw_line, f"cannot parse Python: {error.message}")
         )
         return found
+    except (SyntaxError, ValueError, RecursionError) as error:
+        # Bad encodings and coding cookies raise these instead.
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        found.unresolved.append(SourceNote(path, 1, f"cannot parse Python: {message}"))
+        return found
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitor = _Visitor(path, _app_directory(path), found)
-    wrapper.visit(visitor)
+    try:
+        wrapper.visit(visitor)
+    except RecursionError:
+        found.unresolved.append(
+            SourceNote(path, 1, "not read: expressions nest too deeply")
+        )
     return found
+
+
+# libcst parses and visits recursively, and crashes the interpreter on very
+# long or deeply nested expressions, which hand-written CDK code never has.
+MAX_LINE_LENGTH = 4000
+MAX_NESTING = 100
+
+
+def _too_complex(data: bytes) -> str:
+    """Say why a file is too unusual to hand to libcst, or return ""."""
+    depth = 0
+    for line in data.splitlines():
+        if len(line) > MAX_LINE_LENGTH:
+            return f"a line is longer than {MAX_LINE_LENGTH} bytes"
+        depth += line.count(b"(") + line.count(b"[") + line.count(b"{")
+        depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
+        if depth > MAX_NESTING:
+            return f"brackets nest more than {MAX_NESTING} deep"
+    return ""
 
 
 def _app_directory(path: Path) -> Path:

@@ -57,4 +57,4 @@ def render(outcomes: Sequence[FileOutcome], mode: Mode) -> bytes:
                     title=f"{finding.code} {finding.rule.name}",
                 )
             )
-    return "".join(lines).encode()
+    return "".join(lines).encode("utf-8", "backslashreplace")

@@ -31,7 +31,10 @@ def report(outcomes: Sequence[FileOutcome], mode: Mode) -> dict[str, Any]:
 
 def render(outcomes: Sequence[FileOutcome], mode: Mode) -> bytes:
     text = json.dumps(report(outcomes, mode), indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8", "surrogateescape")
+    # Lone surrogates stand for bytes of file names and files that are not
+    # UTF-8. backslashreplace writes them as JSON's own \\u escapes, so the
+    # output stays valid UTF-8.
+    return (text + "\n").encode("utf-8", "backslashreplace")
 
 
 def _file(outcome: FileOutcome, mode: Mode) -> dict[str, Any]:

@@ -74,7 +74,10 @@ def log(outcomes: Sequence[FileOutcome], mode: Mode) -> dict[str, Any]:
 
 def render(outcomes: Sequence[FileOutcome], mode: Mode) -> bytes:
     text = json.dumps(log(outcomes, mode), indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8", "surrogateescape")
+    # Lone surrogates stand for bytes of file names and files that are not
+    # UTF-8. backslashreplace writes them as JSON's own \\u escapes, so the
+    # output stays valid UTF-8.
+    return (text + "\n").encode("utf-8", "backslashreplace")
 
 
 def _rule(code: str) -> dict[str, Any]:
@@ -135,5 +138,6 @@ def _location(path: str, line: int | None) -> dict[str, Any]:
 def _uri(path: str) -> str:
     """Percent-encode a relative or absolute path as a URI reference."""
     if path.startswith("/"):
-        return "file://" + quote(path)
-    return quote(path)
+        return "file://" + quote(path, errors="surrogateescape")
+    # surrogateescape turns bytes that are not UTF-8 back into %XX escapes.
+    return quote(path, errors="surrogateescape")

@@ -274,6 +274,9 @@ def _run_text(dockerfile: Dockerfile, instruction: Instruction) -> str:
     return text.replace(dockerfile.escape + "\n", " ")
 
 
+MAX_RUN_LENGTH = 64 * 1024
+
+
 def _commands(text: str) -> list[list[str]]:
     """Split shell text into simple commands at operators and newlines."""
     lexer = shlex.shlex(text.replace("\n", " ; "), posix=True, punctuation_chars=True)
@@ -329,6 +332,10 @@ def _check_run(
     # Only chmod and umask take read access away, and most RUNs use neither,
     # so skip the shell lexer for them.
     if "chmod" not in text and "umask" not in text:
+        return ""
+    # NOTE: shlex slows down quadratically on very long words, so a RUN
+    # longer than this is not checked at all.
+    if len(text) > MAX_RUN_LENGTH:
         return ""
     cwd = context.workdir
     umask = ""
