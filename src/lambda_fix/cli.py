@@ -365,12 +365,16 @@ def command(
         # --check and --write without a report print no diff, so skip it.
         with_diff = fmt is not None or bool(reports)
         found = process_all(work, mode, workers or default_jobs(), policy, with_diff)
+    keep_outcomes = stdin or bool(reports) or (fmt is not None and not stream_diffs)
     for outcome in found:
         if stream_diffs and outcome.diff:
             sys.stdout.buffer.write(outcome.diff)
             sys.stdout.flush()
         report.add(outcome)
-        outcomes.append(outcome)
+        # Keep outcomes only for what needs the whole run, so memory stays
+        # flat over a large tree.
+        if keep_outcomes:
+            outcomes.append(outcome)
 
     exit_code = report.exit_code
     if stdin and fmt == "text":
@@ -429,7 +433,13 @@ def _plan(
         return resolver.for_file(path).includes(path)
 
     plan = make_plan(paths, dataclasses.replace(selection, include=included))
-    directories = [Path(os.path.abspath(path)) for path in paths if path.is_dir()]
+    # Each directory argument, with a separator so that a/b does not
+    # match a/bc, and its tree, worked out once.
+    directories = [
+        (os.path.join(os.path.abspath(path), ""), tree_for_file(path))
+        for path in paths
+        if path.is_dir()
+    ]
     jobs: list[Job] = []
     for name, shown, images in plan.jobs:
         path = Path(name)
@@ -441,7 +451,7 @@ def _plan(
     return jobs, plan
 
 
-def _tree(path: Path, directories: list[Path]) -> Path:
+def _tree(path: Path, directories: list[tuple[str, Path]]) -> Path:
     """Return the tree that symbolic links on a file's path must stay inside.
 
     That is the tree of the directory argument the file was found under, or
@@ -450,10 +460,10 @@ def _tree(path: Path, directories: list[Path]) -> Path:
     inside the tree, so a directory argument that is itself a link is
     treated like any other linked directory.
     """
-    absolute = Path(os.path.abspath(path))
-    for directory in directories:
-        if absolute.is_relative_to(directory):
-            return tree_for_file(directory)
+    absolute = os.path.abspath(path)
+    for directory, tree in directories:
+        if absolute.startswith(directory):
+            return tree
     return tree_for_file(path)
 
 
@@ -480,9 +490,11 @@ def _check_destinations(
     jobs: list[Job], output: Path | None, reports: list[Destination]
 ) -> None:
     """Stop before a report or --output would overwrite a file being fixed."""
-    inputs = {os.path.realpath(path) for path, _, _, _, _ in jobs if path}
     targets = [output] if output is not None else []
     targets += [report.path for report in reports if report.path is not None]
+    if not targets:
+        return
+    inputs = {os.path.realpath(path) for path, _, _, _, _ in jobs if path}
     for target in targets:
         if os.path.realpath(target) in inputs:
             _fail(

@@ -66,13 +66,16 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
     whose target lies inside `tree`. A link that leads outside it is always
     skipped, so a hostile change can't aim a write at another file.
     """
-    absolute = Path(os.path.abspath(path))
-    real_tree = Path(_real_directory(os.path.abspath(tree)))
-    real = Path(_real_path(str(absolute)))
-    if not absolute.is_relative_to(os.path.abspath(tree)):
+    # Strings, not Path objects: this runs once per file of a monorepo.
+    absolute = os.path.abspath(path)
+    tree_absolute = os.path.join(os.path.abspath(tree), "")
+    if not absolute.startswith(tree_absolute):
         raise SkippedFile(f"is outside {tree}, the tree being fixed")
-    relative = absolute.relative_to(os.path.abspath(tree))
-    if real == real_tree / relative:
+    real_tree = Path(_real_directory(tree_absolute.rstrip(os.sep) or os.sep))
+    real_text = _real_path(absolute)
+    real = Path(real_text)
+    relative = absolute[len(tree_absolute) :]
+    if real_text == os.path.join(str(real_tree), relative):
         return real
     if not os.path.lexists(absolute):
         return real

@@ -30,8 +30,12 @@ def find_entry(dockerfile: Path, today: datetime.date | None = None) -> str:
     today = today or datetime.date.today()
     # abspath, not resolve(): it makes no system call, and the directory
     # lookups below are cached.
-    path = Path(os.path.abspath(dockerfile))
-    for ignore_file in _ignore_files(path.parent):
+    absolute = os.path.abspath(dockerfile)
+    ignore_files = _ignore_files(os.path.dirname(absolute))
+    if not ignore_files:
+        return ""
+    path = Path(absolute)
+    for ignore_file in ignore_files:
         relative = path.relative_to(ignore_file.parent).as_posix()
         found = _search(ignore_file, relative, today)
         if found:
@@ -94,28 +98,30 @@ def _live(expiry: Any, today: datetime.date) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _ignore_files(directory: Path) -> tuple[Path, ...]:
+def _ignore_files(directory: str) -> tuple[Path, ...]:
     """List the ignore files that apply in a directory, nearest first.
 
     Cached, because a run over a monorepo asks once per Dockerfile and most
-    directories have none.
+    directories have none. Strings, not Path objects, keep this cheap.
     """
     directories = [directory]
     root = _repository_root(directory)
     if root is not None and root != directory:
         directories.append(root)
-    return tuple(
-        directory / name
-        for directory in directories
-        for name in NAMES
-        if (directory / name).is_file()
-    )
+    found = []
+    for candidate in directories:
+        for name in NAMES:
+            ignore_file = os.path.join(candidate, name)
+            if os.path.isfile(ignore_file):
+                found.append(Path(ignore_file))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=4096)
-def _repository_root(directory: Path) -> Path | None:
-    if (directory / ".git").exists():
+def _repository_root(directory: str) -> str | None:
+    if os.path.exists(os.path.join(directory, ".git")):
         return directory
-    if directory.parent == directory:
+    parent = os.path.dirname(directory)
+    if parent == directory:
         return None
-    return _repository_root(directory.parent)
+    return _repository_root(parent)
