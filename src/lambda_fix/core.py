@@ -234,7 +234,7 @@ def _fix_if_needed(
     options: Options,
     decision: _Decision,
 ) -> Result:
-    if decision.finding is None or decision.finding.code not in ("LF001", "LF002"):
+    if decision.finding is None or decision.finding.code not in FIX_CODES:
         findings = (decision.finding,) if decision.finding else ()
         status = Status.SKIPPED if decision.skip else Status.UNCHANGED
         return Result(status, data, decision.reason, findings)
