@@ -49,6 +49,8 @@ def read_python_source(path: Path, data: bytes) -> Declarations:
 
 # libcst parses and visits recursively, and crashes the interpreter on very
 # long or deeply nested expressions, which hand-written CDK code never has.
+# NOTE: an expression of thousands of operators spread over short lines
+# passes these checks and can still crash libcst's parser.
 MAX_LINE_LENGTH = 4000
 MAX_NESTING = 100
 
