@@ -441,13 +441,17 @@ def _plan(
         if path.is_dir()
     ]
     jobs: list[Job] = []
+    # Most files share their settings object, so merge each one once.
+    merged: dict[int, Settings] = {}
     for name, shown, images in plan.jobs:
         path = Path(name)
         file_settings = resolver.for_file(path)
         if file_settings.excludes(path):
             continue
-        settings = command_line.over(file_settings)
-        jobs.append((path, shown, settings, images, _tree(path, directories)))
+        key = id(file_settings)
+        if key not in merged:
+            merged[key] = command_line.over(file_settings)
+        jobs.append((path, shown, merged[key], images, _tree(path, directories)))
     return jobs, plan
 
 
@@ -471,6 +475,9 @@ def _batch(jobs: list[Job], plan: Plan, follow_links: bool) -> list[BatchJob]:
     """Turn jobs into what the workers take: paths, names, options, trees."""
     work: list[BatchJob] = []
     followed: set[str] = set()
+    # Files with the same settings and no Trivy ignore entry share one
+    # Options object, which keeps memory low over a large tree.
+    shared: dict[tuple[int, str], Options] = {}
     for path, name, settings, images, tree in jobs:
         assert path is not None and tree is not None
         if follow_links:
@@ -480,6 +487,8 @@ def _batch(jobs: list[Job], plan: Plan, follow_links: bool) -> list[BatchJob]:
                 continue
             followed.add(real)
         options = _options(settings, path)
+        key = (id(settings), options.trivyignore_entry)
+        options = shared.setdefault(key, options)
         if images:
             options = declared_options(options, images, plan.declarations)
         work.append((str(path), name, options, tree))
