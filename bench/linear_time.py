@@ -10,29 +10,13 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from lambda_fix.core import Status, fix_text
 
-HEAD = b"FROM public.ecr.aws/lambda/python:3.12\n"
-BLOCK = (
-    b"# install step\n"
-    b"RUN set -e \\\n"
-    b"    && echo ${VERSION:-1} \\\n"
-    b"# a comment inside the continuation\n"
-    b"    && true\n"
-    b"ENV VERSION=2 PATH=/opt/bin:$PATH\n"
-    b"COPY <<EOF /var/task/config.txt\n"
-    b"key=value\n"
-    b"EOF\n"
-    b"\n"
-)
-TAIL = b'CMD ["app.handler"]\n'
-MEGABYTE = 1024 * 1024
-
-
-def build(size: int) -> bytes:
-    """Build a Lambda Dockerfile of about `size` bytes."""
-    return HEAD + BLOCK * (size // len(BLOCK)) + TAIL
+# The generator is shared with the test suite, one directory up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.large_files import MEGABYTE, build_dockerfile
 
 
 def best_time(data: bytes, repeats: int = 3) -> float:
@@ -49,7 +33,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}")
     print(f"{'size MB':>8} {'seconds':>9} {'s per MB':>9}")
     for megabytes in (1, 2, 4, 8, 16):
-        seconds = best_time(build(megabytes * MEGABYTE))
+        seconds = best_time(build_dockerfile(megabytes * MEGABYTE))
         print(f"{megabytes:>8} {seconds:>9.3f} {seconds / megabytes:>9.3f}")
 
 

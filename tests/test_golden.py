@@ -1,4 +1,4 @@
-"""Golden cases: fixtures/golden/<case>/ holds input.Dockerfile, the
+"""Golden cases: fixtures/golden/<case>/ contains input.Dockerfile, the
 expected.Dockerfile when the case changes the file, and case.json with the
 expected status, finding codes and options. Each case runs twice: the second
 run over the output must change nothing."""

@@ -13,26 +13,7 @@ import time
 import pytest
 
 from lambda_fix.core import Status, fix_text
-
-HEAD = b"FROM public.ecr.aws/lambda/python:3.12\n"
-BLOCK = (
-    b"# install step\n"
-    b"RUN set -e \\\n"
-    b"    && echo ${VERSION:-1} \\\n"
-    b"# a comment inside the continuation\n"
-    b"    && true\n"
-    b"ENV VERSION=2 PATH=/opt/bin:$PATH\n"
-    b"COPY <<EOF /var/task/config.txt\n"
-    b"key=value\n"
-    b"EOF\n"
-    b"\n"
-)
-TAIL = b'CMD ["app.handler"]\n'
-MEGABYTE = 1024 * 1024
-
-
-def build(size: int) -> bytes:
-    return HEAD + BLOCK * (size // len(BLOCK)) + TAIL
+from tests.large_files import MEGABYTE, TAIL, build_dockerfile
 
 
 def timed_fix(data: bytes) -> float:
@@ -46,7 +27,7 @@ def timed_fix(data: bytes) -> float:
 
 @pytest.mark.slow
 def test_ten_megabytes_linear() -> None:
-    small = timed_fix(build(MEGABYTE))
-    large = timed_fix(build(10 * MEGABYTE))
+    small = timed_fix(build_dockerfile(MEGABYTE))
+    large = timed_fix(build_dockerfile(10 * MEGABYTE))
     # Linear growth gives about 10; quadratic growth would give about 100.
     assert large / small < 35

@@ -100,7 +100,7 @@ def check_boundaries(data: bytes, commands: Any) -> None:
 
 
 def check_one_user_added(before_commands: Any, after_commands: Any) -> None:
-    """Check that BuildKit sees the input plus one USER in the built stage."""
+    """Check that BuildKit reads the input plus one USER in the built stage."""
     assert after_commands is not None, "BuildKit rejects the fixed file"
     before = [(c.cmd.upper(), c.original) for c in before_commands]
     after = [(c.cmd.upper(), c.original) for c in after_commands]

@@ -140,7 +140,7 @@ def load(path: Path) -> Settings:
 def find(directory: Path, known: dict[str, Path | None] | None = None) -> Path | None:
     """Return the nearest configuration file at or above a directory.
 
-    `known` caches the answer for every directory visited, so a walk over
+    `known` caches the result for every directory visited, so a walk over
     many sibling directories stats each parent once.
     """
     known = {} if known is None else known

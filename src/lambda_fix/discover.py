@@ -48,20 +48,20 @@ INFRA_NAMES = frozenset(
 
 
 def is_dockerfile_name(name: str) -> bool:
-    """Whether a file name is one that lambda-fix treats as a Dockerfile."""
+    """Check whether a file name is one that lambda-fix treats as a Dockerfile."""
     if _DOCKERFILE_NAME.fullmatch(name) is None:
         return False
     return not name.lower().endswith(".dockerignore")
 
 
 def is_infra_name(name: str) -> bool:
-    """Whether a file may declare Lambda images (SAM, Serverless, CDK)."""
+    """Check whether a file may declare Lambda images (SAM, Serverless, CDK)."""
     return name in INFRA_NAMES or name.endswith(".py")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which files a walk keeps: excludes and whether .gitignore counts.
+    """The rules for which files a walk keeps: excludes and whether .gitignore counts.
 
     Exclude patterns use gitignore syntax. A pattern without a slash
     matches a file or directory of that name at any depth. A pattern with

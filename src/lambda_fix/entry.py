@@ -1,7 +1,7 @@
-"""Console script entry point that answers --version before importing typer.
+"""Console script entry point that handles --version before importing typer.
 
 Importing typer and the rest of the command line takes most of the
-start-up time, so `lambda-fix --version` alone is answered from here.
+start-up time, so `lambda-fix --version` alone is handled here.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def main() -> None:
     try:
         run_cli()
     except BrokenPipeError:
-        # The reader went away (`lambda-fix . | head`); say nothing more.
+        # The reader went away (`lambda-fix . | head`); print nothing more.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
     except OSError as error:

@@ -36,7 +36,7 @@ def fast_matcher(spec: GitIgnoreSpec) -> Callable[[str], bool]:
     """Return a test equal to spec.match_file, with one regex per call.
 
     pathspec tries each pattern in turn; a single alternation of all of
-    them answers the common case, a path that matches nothing, at once.
+    them settles the common case, a path that matches nothing, at once.
     """
     if any(pattern.include is False for pattern in spec.patterns):
         return spec.match_file

@@ -20,7 +20,7 @@ class InvalidUser(ValueError):
 
 @dataclass(frozen=True)
 class Options:
-    """What to insert and how to read the Dockerfile.
+    """Settings for one fix: the line to insert and how to read the file.
 
     `declared_lambda` is set when infrastructure code declares the file as
     a Lambda function image, whatever its base. `used_by_sam` marks files

@@ -1,7 +1,7 @@
 """Choose the line where the new USER instruction goes in the built stage.
 
 The line goes above the first CMD, ENTRYPOINT or HEALTHCHECK that follows
-the stage's last RUN, USER or WORKDIR, so Semgrep sees a USER above them;
+the stage's last RUN, USER or WORKDIR, so Semgrep finds a USER above them;
 otherwise right after that last RUN, USER or WORKDIR, or at the end of the
 stage. It never goes above a RUN, which would then run as the new user and
 could fail, and never above a WORKDIR, which BuildKit creates as the current
@@ -39,7 +39,7 @@ class Ambiguous(DockerfileError):
 
 @dataclass(frozen=True)
 class Placement:
-    """Where and how to insert: before physical line `line` (0-based)."""
+    """An insertion point: the new line goes before physical line `line` (0-based)."""
 
     line: int
     indent: bytes
@@ -55,8 +55,8 @@ def check_spaced_heredocs(dockerfile: Dockerfile) -> None:
     """Raise Ambiguous for `<< EOF`, which BuildKit versions read differently.
 
     Current BuildKit takes no heredoc there, so the body lines become
-    instructions, which usually also makes the file invalid; this check runs
-    first so the message names the cause.
+    instructions and usually make the file invalid. This check runs before
+    the keyword check, so the message names the cause.
     """
     for instruction in dockerfile.instructions:
         _check_spaced_heredoc(instruction)
@@ -182,7 +182,7 @@ def _place_below(dockerfile: Dockerfile, anchor: Instruction) -> Placement:
 
 
 def _ends_heredoc(dockerfile: Dockerfile, index: int) -> bool:
-    """Whether a line is the terminator of an instruction's heredoc.
+    """Check whether a line is the terminator of an instruction's heredoc.
 
     hadolint cannot parse an instruction glued to a terminator.
     """
@@ -193,7 +193,7 @@ def _ends_heredoc(dockerfile: Dockerfile, index: int) -> bool:
 
 
 def _ends_with_escaped_escape(dockerfile: Dockerfile, index: int) -> bool:
-    """Whether a line that BuildKit ends still ends with the escape character.
+    """Check whether a line that BuildKit ends still ends with the escape character.
 
     BuildKit ends `RUN echo \\\\` there, but dockerfile-parse, which Checkov
     uses, reads on into the next line; a blank line keeps the two apart.
@@ -226,7 +226,7 @@ def _line_ending(dockerfile: Dockerfile, index: int) -> bytes:
 
 
 def _separates_with_blank_lines(dockerfile: Dockerfile) -> bool:
-    """Whether most neighbouring instructions have a blank line between them."""
+    """Check whether most neighbouring instructions have a blank line between them."""
     spaced = glued = 0
     instructions = dockerfile.instructions
     for previous, current in itertools.pairwise(instructions):

@@ -37,7 +37,7 @@ class Plan:
 
 
 def make_plan(paths: list[Path], selection: Selection) -> Plan:
-    """Find the files under `paths` and what infrastructure code says of each."""
+    """Find the files under `paths` and what infrastructure code declares for each."""
     found = find_files(paths, selection)
     plan = Plan(missing=found.missing)
     if found.infra_files:

@@ -270,7 +270,7 @@ def select_stage(build: Build, target: str | None) -> Stage:
 
 
 def chain(build: Build, stage: Stage) -> list[Stage]:
-    """The stage and the stages it is built FROM, the built stage last."""
+    """Return the stage and the stages it is built FROM, the built stage last."""
     stages = [stage]
     while stages[-1].parent is not None:
         stages.append(build.stages[stages[-1].parent])
@@ -328,7 +328,7 @@ def user_part(value: str) -> str:
 
 
 def is_root(value: str) -> bool:
-    """Whether a USER value selects uid 0: `root`, `0`, `000`, `root:1001`.
+    """Check whether a USER value selects uid 0: `root`, `0`, `000`, `root:1001`.
 
     An empty user part (`USER ${UNSET}`, `USER :0`) also means root, as an
     empty User does in an image config, and runc reads `+0` and `-0` as 0.

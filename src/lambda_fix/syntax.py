@@ -54,7 +54,7 @@ _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 
 
 class DockerfileError(Exception):
-    """A problem at a 1-based line; the message says what to change."""
+    """A problem at a 1-based line; the message states what to change."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
@@ -408,7 +408,7 @@ def _heredocs_in(logical: str) -> list[Heredoc]:
 
 
 def ends_with_escape(text: str, escape: str) -> bool:
-    """Whether BuildKit would continue this line onto the next one."""
+    """Check whether BuildKit would continue this line onto the next one."""
     return not _trim_continuation(text, _continuation_pattern(escape))[1]
 
 

@@ -101,7 +101,7 @@ def _live(expiry: Any, today: datetime.date) -> bool:
 def _ignore_files(directory: str) -> tuple[Path, ...]:
     """List the ignore files that apply in a directory, nearest first.
 
-    Cached, because a run over a monorepo asks once per Dockerfile and most
+    Cached, because a run over a monorepo looks up once per Dockerfile and most
     directories have none. Strings, not Path objects, keep this cheap.
     """
     directories = [directory]

@@ -18,7 +18,7 @@ from pathlib import Path
 from lambda_fix.iac import Declarations
 
 # Only files containing one of these are parsed: importing libcst alone
-# takes about 150 ms, and a monorepo holds many unrelated Python files.
+# takes about 150 ms, and a monorepo contains many unrelated Python files.
 _MARKERS = (b"from_image_asset", b"from_asset_image")
 
 

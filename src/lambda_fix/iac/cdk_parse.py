@@ -136,7 +136,7 @@ class _Visitor(cst.CSTVisitor):
 
     # Parameters, loop targets and other bindings count as assignments of
     # unknown value, so a name bound that way is never taken as a constant
-    # of the same name. Scopes are not told apart.
+    # of the same name. Scopes are not distinguished.
     def visit_Param(self, node: cst.Param) -> None:
         self._bind_unknown(node.name)
 

@@ -95,7 +95,7 @@ class Report:
         return EXIT_CLEAN
 
     def summary(self) -> str:
-        """One closing line such as '5 files: 2 would be fixed, 3 skipped'."""
+        """Return one closing line such as '5 files: 2 would be fixed, 3 skipped'."""
         labels = (
             ("fixed", "fixed"),
             ("would fix", "would be fixed"),
