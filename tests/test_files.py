@@ -257,7 +257,7 @@ def test_read_reports_missing_file(tmp_path: Path) -> None:
 
 def test_resolve_plain_file(tmp_path: Path) -> None:
     path = make(tmp_path)
-    assert resolve_in_tree(path, tmp_path, FilePolicy()) == path
+    assert resolve_in_tree(path, tmp_path, FilePolicy()) == str(path)
 
 
 def test_resolve_skips_link_by_default(tmp_path: Path) -> None:
@@ -272,7 +272,7 @@ def test_resolve_follows_link_inside(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").symlink_to(target.name)
     policy = FilePolicy(follow_internal_symlinks=True)
     resolved = resolve_in_tree(tmp_path / "Dockerfile", tmp_path, policy)
-    assert resolved == target
+    assert resolved == str(target)
 
 
 def test_resolve_skips_link_outside(tmp_path: Path) -> None:

@@ -67,8 +67,20 @@ def test_stdin_mixed_with_paths_rejected(tmp_path: Path) -> None:
         + b"]" * 1000
         + b"\nDockerImageCode.from_image_asset('a')\n",
         b"x = 1" + b"+1" * 10000 + b"\nDockerImageCode.from_image_asset('a')\n",
+        # Over short lines, these took libcst gigabytes and then crashed it.
+        b"x = (" + b"-\n" * 5000 + b"1)\nDockerImageCode.from_image_asset('a')\n",
+        b"x = " + b"-\\\n" * 5000 + b"1\nDockerImageCode.from_image_asset('a')\n",
+        b"x = (" + b"a if b else\n" * 3000 + b"1)\nfrom_image_asset('a')\n",
     ],
-    ids=["bad-bytes", "bad-coding", "deep-nesting", "long-expression"],
+    ids=[
+        "bad-bytes",
+        "bad-coding",
+        "deep-nesting",
+        "long-expression",
+        "unary-chain",
+        "continued-unary-chain",
+        "conditional-chain",
+    ],
 )
 def test_unreadable_cdk_file_reported(tmp_path: Path, source: bytes) -> None:
     app = tmp_path / "cdk"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -10,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from lambda_fix.iac import Declarations, read_declarations
+from lambda_fix.iac import Declarations, cdk, read_declarations
 from lambda_fix.iac.serverless import target_from_options
+from lambda_fix.pool import Pool
 
 
 def _write(path: Path, text: str) -> Path:
@@ -203,6 +206,35 @@ def test_cdk_syntax_error_reported(tmp_path: Path) -> None:
     found = _cdk(tmp_path, "from_image_asset(\n")
     assert found.images == []
     assert "cannot parse" in found.unresolved[0].message
+
+
+_parse = cdk.parse
+
+
+def _abort_on_crash_py(path: Path, data: bytes) -> Declarations:
+    if path.name == "crash.py":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _parse(path, data)
+
+
+def test_cdk_parser_crash_costs_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser that kills its process loses one file, not the run."""
+    (tmp_path / "cdk.json").write_text("{}")
+    paths = [
+        _write(tmp_path / "a.py", "DockerImageCode.from_image_asset('a')\n"),
+        _write(tmp_path / "crash.py", "DockerImageCode.from_image_asset('b')\n"),
+        _write(tmp_path / "z.py", "DockerImageCode.from_image_asset('z')\n"),
+    ]
+    # The workers fork after this, so they run the stand-in.
+    monkeypatch.setattr(cdk, "parse", _abort_on_crash_py)
+    with Pool(2) as pool:
+        found = read_declarations(paths, cdk.PythonReader(pool))
+    assert [image.dockerfile.parent.name for image in found.images] == ["a", "z"]
+    assert [(note.source.name, note.message) for note in found.unresolved] == [
+        ("crash.py", "not read: the Python parser (libcst) crashed on it")
+    ]
 
 
 # --- AWS SAM ---------------------------------------------------------------

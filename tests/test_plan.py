@@ -27,8 +27,7 @@ def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _options(options: Options) -> dict[str, Options]:
     plan = make_plan([Path(".")], Selection())
     return {
-        shown: declared_options(options, images, plan.declarations)
-        for _, shown, images in plan.jobs
+        shown: declared_options(options, images) for _, shown, _, images, _ in plan.jobs
     }
 
 
@@ -83,3 +82,47 @@ def test_version_skips_typer() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert completed.stdout.startswith("lambda-fix ")
+
+
+TWO_TARGETS = """\
+Resources:
+  ApiFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+    Metadata:
+      DockerContext: ./app
+      Dockerfile: Dockerfile
+      DockerBuildTarget: api
+  WorkerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+    Metadata:
+      DockerContext: ./app
+      Dockerfile: Dockerfile
+      DockerBuildTarget: worker
+"""
+
+
+def test_two_declared_targets_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "template.yaml").write_text(TWO_TARGETS)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(
+        "FROM public.ecr.aws/lambda/python:3.12 AS api\n"
+        "FROM public.ecr.aws/lambda/python:3.12 AS worker\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    plan = make_plan([Path(".")], Selection())
+    assert [str(note).split(": ", 1)[1] for note in plan.declarations.notes] == [
+        "app/Dockerfile is declared 2 times with targets ['api', 'worker']; "
+        "fixing target 'api' from this declaration"
+    ]
+    completed = subprocess.run(
+        [sys.executable, "-m", "lambda_fix", "--check", "-v", "."],
+        capture_output=True,
+        text=True,
+    )
+    assert "is declared 2 times with targets ['api', 'worker']" in completed.stderr

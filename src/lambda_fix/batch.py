@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-import multiprocessing
-import os
-import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from lambda_fix.files import FilePolicy
-from lambda_fix.options import Options
+from lambda_fix.plan import Job, file_options
+from lambda_fix.pool import Pool
 from lambda_fix.run import FileOutcome, Mode, process_file
 
 # Below this many files per worker, starting processes costs more than it
@@ -20,72 +15,51 @@ from lambda_fix.run import FileOutcome, Mode, process_file
 MIN_FILES_PER_WORKER = 200
 CHUNK_SIZE = 256
 
-# (path of the file, path as shown to the user, options for that file, the
-# tree that a symbolic link must not lead out of)
-Job = tuple[str, str, Options, Path]
-
-
-def default_jobs() -> int:
-    """Return the number of CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no affinity call.
-        return os.cpu_count() or 1
-
 
 def process_all(
     jobs: Sequence[Job],
     mode: Mode,
-    workers: int,
+    pool: Pool,
     policy: FilePolicy,
     with_diff: bool = True,
 ) -> Iterator[FileOutcome]:
     """Fix every file and yield the outcomes in the order of `jobs`.
 
     Outcomes are yielded as they arrive, so memory does not grow with the
-    number of files. With workers == 1, or few files, everything runs in
+    number of files. With one worker, or few files, everything runs in
     this process.
     """
-    workers = min(workers, max(1, len(jobs) // MIN_FILES_PER_WORKER))
+    workers = min(pool.size, max(1, len(jobs) // MIN_FILES_PER_WORKER))
     if workers <= 1:
-        for path, display_name, options, tree in jobs:
-            yield process_file(
-                Path(path), display_name, options, mode, tree, policy, with_diff
-            )
+        for job in jobs:
+            yield _process(job, mode, policy, with_diff)
         return
-    context = _context()
-    starts = range(0, len(jobs), CHUNK_SIZE)
-    chunks = [list(jobs[start : start + CHUNK_SIZE]) for start in starts]
-    # Objects that exist now are never collected in the workers, so their
-    # garbage collector does not copy the parent's memory page by page.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as executor:
-            repeat = len(chunks)
-            results = executor.map(
-                _process_chunk,
-                chunks,
-                [mode] * repeat,
-                [policy] * repeat,
-                [with_diff] * repeat,
-            )
-            for outcomes in results:
-                yield from outcomes
-    finally:
-        gc.unfreeze()
+    executor = pool.executor(workers)
+    chunks = (
+        jobs[start : start + CHUNK_SIZE] for start in range(0, len(jobs), CHUNK_SIZE)
+    )
+    repeat = (len(jobs) + CHUNK_SIZE - 1) // CHUNK_SIZE
+    results = executor.map(
+        _process_chunk,
+        chunks,
+        [mode] * repeat,
+        [policy] * repeat,
+        [with_diff] * repeat,
+    )
+    for outcomes in results:
+        yield from outcomes
 
 
 def _process_chunk(
     chunk: list[Job], mode: Mode, policy: FilePolicy, with_diff: bool
 ) -> list[FileOutcome]:
-    return [
-        _without_output(
-            process_file(
-                Path(path), display_name, options, mode, tree, policy, with_diff
-            )
-        )
-        for path, display_name, options, tree in chunk
-    ]
+    return [_without_output(_process(job, mode, policy, with_diff)) for job in chunk]
+
+
+def _process(job: Job, mode: Mode, policy: FilePolicy, with_diff: bool) -> FileOutcome:
+    path, display_name, settings, images, tree = job
+    options = file_options(settings, path, images)
+    return process_file(path, display_name, options, mode, tree, policy, with_diff)
 
 
 def _without_output(outcome: FileOutcome) -> FileOutcome:
@@ -95,11 +69,3 @@ def _without_output(outcome: FileOutcome) -> FileOutcome:
         return outcome
     result = dataclasses.replace(outcome.result, output=b"")
     return dataclasses.replace(outcome, result=result)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # On Linux, fork starts workers without importing lambda_fix again.
-    # Elsewhere the platform default is kept (spawn on macOS and Windows).
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()

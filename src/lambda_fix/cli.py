@@ -13,21 +13,25 @@ from typing import Annotated, NoReturn
 import typer
 
 from lambda_fix import __version__
-from lambda_fix.batch import Job as BatchJob
-from lambda_fix.batch import default_jobs, process_all
-from lambda_fix.config import ConfigError, Resolver, Settings, parse_codes
+from lambda_fix.batch import process_all
+from lambda_fix.config import (
+    NO_SETTINGS,
+    ConfigError,
+    Resolver,
+    Settings,
+    parse_codes,
+)
 from lambda_fix.core import fix_text
 from lambda_fix.diff import unified_diff
 from lambda_fix.discover import DEFAULT_EXCLUDES, Selection
-from lambda_fix.files import MAX_SIZE, FilePolicy, tree_for_file
-from lambda_fix.iac import ImageDeclaration
+from lambda_fix.files import MAX_SIZE, FilePolicy
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
-from lambda_fix.plan import Plan, declared_options, display, make_plan
+from lambda_fix.plan import Job, Plan, display, file_options, make_plan
+from lambda_fix.pool import Pool, default_jobs
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.report.destinations import Destination, parse_report
 from lambda_fix.report.destinations import write as write_report
 from lambda_fix.run import FileOutcome, Mode
-from lambda_fix.trivyignore import find_entry
 
 HELP = """\
 Add a non-root USER to Dockerfiles of AWS Lambda container images.
@@ -112,7 +116,6 @@ CUSTOM_RUNTIMES_HELP = (
 # A file to fix (None for standard input), its display name, its settings,
 # what infrastructure code declares of it, and the tree that symbolic links
 # must stay inside.
-Job = tuple[Path | None, str, Settings, list[ImageDeclaration], Path | None]
 
 
 class OutputFormat(str, enum.Enum):
@@ -146,22 +149,6 @@ def _parse_build_args(values: list[str]) -> dict[str, str]:
             )
         build_args[name] = setting
     return build_args
-
-
-def _options(settings: Settings, path: Path | None) -> Options:
-    """Turn merged settings into the core's options for one file."""
-    foreign = settings.foreign_suppressions is not False
-    entry = find_entry(path) if foreign and path is not None else ""
-    return Options(
-        user=settings.user or DEFAULT_USER,
-        target=settings.target,
-        build_args=dict(settings.build_args),
-        include_custom_runtimes=bool(settings.include_custom_runtimes),
-        select=settings.select or (),
-        ignore=settings.ignore or (),
-        foreign_suppressions=foreign,
-        trivyignore_entry=entry,
-    )
 
 
 def _fix_stdin(options: Options) -> FileOutcome:
@@ -337,44 +324,44 @@ def command(
         )
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
-    try:
-        jobs, plan = _plan(
-            paths, stdin, Resolver(config, isolated), command_line, selection
+    with Pool(workers or default_jobs()) as pool:
+        jobs, plan, stdin_settings = _plan(
+            paths, stdin, Resolver(config, isolated), command_line, selection, pool
         )
-    except ConfigError as error:
-        _fail(str(error))
-    _check_destinations(jobs, output, reports)
-    _print_declarations(plan, verbose and not quiet, quiet)
-    if show_files:
-        for _, name, _, _, _ in jobs:
-            sys.stdout.write(name + "\n")
-        raise typer.Exit(0)
+        _check_destinations(jobs, output, reports)
+        _print_declarations(plan, verbose and not quiet, quiet)
+        if show_files:
+            for _, name, _, _, _ in jobs:
+                sys.stdout.write(name + "\n")
+            raise typer.Exit(0)
 
-    _warn_named_users(jobs, quiet)
-    outcomes = [
-        FileOutcome(name, None, error="no such file or directory; check the path")
-        for name in plan.missing
-    ]
-    for outcome in outcomes:
-        report.add(outcome)
-    if stdin:
-        found: Iterable[FileOutcome] = [_fix_stdin(_options(jobs[0][2], None))]
-    else:
-        policy = FilePolicy(max_file_size, follow_internal_symlinks)
-        work = _batch(jobs, plan, follow_internal_symlinks)
-        # --check and --write without a report print no diff, so skip it.
-        with_diff = fmt is not None or bool(reports)
-        found = process_all(work, mode, workers or default_jobs(), policy, with_diff)
-    keep_outcomes = stdin or bool(reports) or (fmt is not None and not stream_diffs)
-    for outcome in found:
-        if stream_diffs and outcome.diff:
-            sys.stdout.buffer.write(outcome.diff)
-            sys.stdout.flush()
-        report.add(outcome)
-        # Keep outcomes only for what needs the whole run, so memory stays
-        # flat over a large tree.
-        if keep_outcomes:
-            outcomes.append(outcome)
+        _warn_named_users([stdin_settings, *(job[2] for job in jobs)], quiet)
+        outcomes = [
+            FileOutcome(name, None, error="no such file or directory; check the path")
+            for name in plan.missing
+        ]
+        for outcome in outcomes:
+            report.add(outcome)
+        if stdin:
+            options = file_options(stdin_settings, None)
+            found: Iterable[FileOutcome] = [_fix_stdin(options)]
+        else:
+            policy = FilePolicy(max_file_size, follow_internal_symlinks)
+            if follow_internal_symlinks:
+                jobs = _once_per_file(jobs)
+            # --check and --write without a report print no diff, so skip it.
+            with_diff = fmt is not None or bool(reports)
+            found = process_all(jobs, mode, pool, policy, with_diff)
+        keep = stdin or bool(reports) or (fmt is not None and not stream_diffs)
+        for outcome in found:
+            if stream_diffs and outcome.diff:
+                sys.stdout.buffer.write(outcome.diff)
+                sys.stdout.flush()
+            report.add(outcome)
+            # Keep outcomes only for what needs the whole run, so memory
+            # stays flat over a large tree.
+            if keep:
+                outcomes.append(outcome)
 
     exit_code = report.exit_code
     if stdin and fmt == "text":
@@ -418,81 +405,34 @@ def _plan(
     resolver: Resolver,
     command_line: Settings,
     selection: Selection,
-) -> tuple[list[Job], Plan]:
-    """List each file with its merged settings, and the missing paths.
+    pool: Pool,
+) -> tuple[list[Job], Plan, Settings]:
+    """List each file with its merged settings, the missing paths, and IaC.
 
-    Files that an exclude glob of their configuration matches are dropped,
-    even when named on the command line, so pre-commit honours excludes.
-    Raises ConfigError for an invalid configuration file.
+    For standard input, the settings are those of the current directory.
+    Stops the run with a message for an invalid configuration file.
     """
-    if stdin:
-        settings = command_line.over(resolver.for_directory(Path.cwd()))
-        return [(None, "-", settings, [], None)], Plan()
-
-    def included(path: Path) -> bool:
-        return resolver.for_file(path).includes(path)
-
-    plan = make_plan(paths, dataclasses.replace(selection, include=included))
-    # Each directory argument, with a separator so that a/b does not
-    # match a/bc, and its tree, worked out once.
-    directories = [
-        (os.path.join(os.path.abspath(path), ""), tree_for_file(path))
-        for path in paths
-        if path.is_dir()
-    ]
-    jobs: list[Job] = []
-    # Most files share their settings object, so merge each one once.
-    merged: dict[int, Settings] = {}
-    for name, shown, images in plan.jobs:
-        path = Path(name)
-        file_settings = resolver.for_file(path)
-        if file_settings.excludes(path):
-            continue
-        key = id(file_settings)
-        if key not in merged:
-            merged[key] = command_line.over(file_settings)
-        jobs.append((path, shown, merged[key], images, _tree(path, directories)))
-    return jobs, plan
+    try:
+        if stdin:
+            return [], Plan(), command_line.over(resolver.for_directory(Path.cwd()))
+        selection = dataclasses.replace(selection, settings=resolver.for_directory)
+        plan = make_plan(paths, selection, command_line, pool)
+    except ConfigError as error:
+        _fail(str(error))
+    jobs, plan.jobs = plan.jobs, []
+    return jobs, plan, NO_SETTINGS
 
 
-def _tree(path: Path, directories: list[tuple[str, Path]]) -> Path:
-    """Return the tree that symbolic links on a file's path must stay inside.
-
-    That is the tree of the directory argument the file was found under, or
-    of the file itself: the current directory when it contains them, and
-    otherwise the parent of the argument. The argument is then a component
-    inside the tree, so a directory argument that is itself a link is
-    treated like any other linked directory.
-    """
-    absolute = os.path.abspath(path)
-    for directory, tree in directories:
-        if absolute.startswith(directory):
-            return tree
-    return tree_for_file(path)
-
-
-def _batch(jobs: list[Job], plan: Plan, follow_links: bool) -> list[BatchJob]:
-    """Turn jobs into what the workers take: paths, names, options, trees."""
-    work: list[BatchJob] = []
+def _once_per_file(jobs: list[Job]) -> list[Job]:
+    """Keep one job per real file: a link and its target are one file."""
     followed: set[str] = set()
-    # Files with the same settings and no Trivy ignore entry share one
-    # Options object, which keeps memory low over a large tree.
-    shared: dict[tuple[int, str], Options] = {}
-    for path, name, settings, images, tree in jobs:
-        assert path is not None and tree is not None
-        if follow_links:
-            # A link and its target are one file: fix and report it once.
-            real = os.path.realpath(path)
-            if real in followed:
-                continue
+    kept = []
+    for job in jobs:
+        real = os.path.realpath(job[0])
+        if real not in followed:
             followed.add(real)
-        options = _options(settings, path)
-        key = (id(settings), options.trivyignore_entry)
-        options = shared.setdefault(key, options)
-        if images:
-            options = declared_options(options, images, plan.declarations)
-        work.append((str(path), name, options, tree))
-    return work
+            kept.append(job)
+    return kept
 
 
 def _check_destinations(
@@ -503,7 +443,7 @@ def _check_destinations(
     targets += [report.path for report in reports if report.path is not None]
     if not targets:
         return
-    inputs = {os.path.realpath(path) for path, _, _, _, _ in jobs if path}
+    inputs = {os.path.realpath(path) for path, _, _, _, _ in jobs}
     for target in targets:
         if os.path.realpath(target) in inputs:
             _fail(
@@ -544,10 +484,10 @@ def _write_stdout(data: bytes, output: Path | None) -> None:
     sys.stdout.flush()
 
 
-def _warn_named_users(jobs: list[Job], quiet: bool) -> None:
+def _warn_named_users(settings: list[Settings], quiet: bool) -> None:
     if quiet:
         return
-    users = {settings.user for _, _, settings, _, _ in jobs if settings.user}
+    users = {each.user for each in settings if each.user}
     for user in sorted(users):
         if validate_user(user):
             sys.stderr.write(

@@ -70,31 +70,28 @@ class Settings:
                 merged[item.name] = fallback if value is None else value
         return replace(self, **merged)
 
-    def excludes(self, path: Path) -> bool:
+    def excludes(self, path: str | Path) -> bool:
         """Check whether an exclude glob matches the path."""
-        if not self.exclude:
-            return False
-        relative = self._relative(path)
-        return relative is not None and any(
-            glob_match(pattern, relative) for pattern in self.exclude
-        )
+        return bool(self.exclude) and self._matches(self.exclude, path)
 
-    def includes(self, path: Path) -> bool:
+    def includes(self, path: str | Path) -> bool:
         """Check whether an include glob matches the path."""
-        if not self.include:
-            return False
-        relative = self._relative(path)
-        return relative is not None and any(
-            glob_match(pattern, relative) for pattern in self.include
-        )
+        return bool(self.include) and self._matches(self.include, path)
 
-    def _relative(self, path: Path) -> str | None:
+    def _matches(self, patterns: tuple[str, ...], path: str | Path) -> bool:
         if self.root is None:
-            return None
-        try:
-            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+            return False
+        absolute = os.path.abspath(path)
+        root = os.path.join(self.root, "")
+        if not absolute.startswith(root):
+            return False
+        relative = absolute[len(root) :].replace(os.sep, "/")
+        return any(glob_match(pattern, relative) for pattern in patterns)
+
+
+# The settings of a directory without a configuration file. One shared
+# object, so that files without configuration share their merged settings.
+NO_SETTINGS = Settings()
 
 
 def parse_codes(values: Iterable[str], where: str = "") -> tuple[str, ...]:
@@ -137,7 +134,9 @@ def load(path: Path) -> Settings:
     return _settings(table, path, prefix)
 
 
-def find(directory: Path, known: dict[str, Path | None] | None = None) -> Path | None:
+def find(
+    directory: str | Path, known: dict[str, Path | None] | None = None
+) -> Path | None:
     """Return the nearest configuration file at or above a directory.
 
     `known` caches the result for every directory visited, so a walk over
@@ -177,28 +176,46 @@ class Resolver:
     def __init__(self, config: Path | None = None, isolated: bool = False) -> None:
         self._fixed = load(config) if config is not None else None
         self._isolated = isolated
-        self._cache: dict[Path, Settings] = {}
+        self._cache: dict[str, Settings] = {}
         self._loaded: dict[Path, Settings] = {}
         self._found: dict[str, Path | None] = {}
 
-    def for_directory(self, directory: Path) -> Settings:
+    def for_directory(self, directory: str | Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
         if self._isolated:
-            return Settings()
-        # Keyed by the directory as given, so repeated lookups skip resolve().
-        if directory not in self._cache:
-            found = find(directory, self._found)
-            if found is None:
-                self._cache[directory] = Settings()
-            else:
-                if found not in self._loaded:
-                    self._loaded[found] = load(found)
-                self._cache[directory] = self._loaded[found]
-        return self._cache[directory]
+            return NO_SETTINGS
+        # Keyed by the directory as given, so repeated lookups skip abspath.
+        key = os.fspath(directory)
+        settings = self._cache.get(key)
+        if settings is not None:
+            return settings
+        if len(self._cache) >= _CACHE_LIMIT:
+            # A walk visits directories in order, so dropping everything
+            # now and then costs a few lookups and keeps memory flat.
+            self._cache.clear()
+            self._found.clear()
+        found = find(key, self._found)
+        if found is None:
+            settings = NO_SETTINGS
+        else:
+            if found not in self._loaded:
+                self._loaded[found] = load(found)
+            settings = self._loaded[found]
+        self._cache[key] = settings
+        return settings
 
-    def for_file(self, path: Path) -> Settings:
-        return self.for_directory(path.parent)
+    def for_file(self, path: str | Path) -> Settings:
+        return self.for_directory(os.path.dirname(path) or os.curdir)
+
+    def loaded(self) -> list[Settings]:
+        """Return the settings of every configuration file read so far."""
+        return list(self._loaded.values())
+
+
+# Directories whose settings are remembered at once; each takes about
+# 300 bytes.
+_CACHE_LIMIT = 4096
 
 
 def _has_table(pyproject: Path) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lambda_fix.config import NO_SETTINGS, Settings
 from lambda_fix.gitignore import IgnoreRules, compile_patterns, fast_matcher, rules_for
 
 if TYPE_CHECKING:
@@ -74,28 +75,44 @@ class Selection:
     force_exclude: bool = False
     # Accepts files whose names are not Dockerfile names, such as those that
     # an include glob of a configuration file matches.
-    include: Callable[[Path], bool] | None = None
+    # The configuration in force in a directory. Its include globs accept
+    # files whose names are not Dockerfile names, and its exclude globs
+    # drop files, even ones named on the command line.
+    settings: Callable[[str], Settings] | None = None
 
 
 @dataclass
 class Found:
     """Files found, sorted by path, and the paths that do not exist.
 
-    Paths are kept as strings, which take a third of the memory of Path
-    objects when a monorepo has tens of thousands of Dockerfiles.
+    Each Dockerfile comes with the settings of its directory. Paths are
+    kept as strings, which take a third of the memory of Path objects when
+    a monorepo has tens of thousands of Dockerfiles.
     """
 
-    dockerfile_names: list[str] = field(default_factory=list)
+    entries: list[tuple[str, Settings]] = field(default_factory=list)
     infra_files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     @property
+    def dockerfile_names(self) -> list[str]:
+        return [name for name, _ in self.entries]
+
+    @property
     def dockerfiles(self) -> list[Path]:
-        return [Path(name) for name in self.dockerfile_names]
+        return [Path(name) for name, _ in self.entries]
 
 
-def find_files(paths: list[Path], selection: Selection) -> Found:
-    """Expand the command line's paths into Dockerfiles and infra files."""
+def find_files(
+    paths: list[Path],
+    selection: Selection,
+    on_infra: Callable[[Path], object] | None = None,
+) -> Found:
+    """Expand the command line's paths into Dockerfiles and infra files.
+
+    `on_infra` is called with each infrastructure file as soon as it is
+    found, so that reading it can start while the walk goes on.
+    """
     found = Found()
     excludes = compile_patterns(list(selection.excludes))
     for path in paths:
@@ -105,19 +122,34 @@ def find_files(paths: list[Path], selection: Selection) -> Found:
         if selection.force_exclude and _is_excluded_named(path, selection, excludes):
             continue
         if path.is_dir() and not is_dockerfile_name(path.name):
-            _walk(path, selection, excludes, found)
+            _walk(path, selection, excludes, found, on_infra)
         elif is_infra_name(path.name) and not is_dockerfile_name(path.name):
             found.infra_files.append(path)
+            if on_infra is not None:
+                on_infra(path)
         else:
             # A path named on the command line is taken as a Dockerfile
             # whatever its name, as pre-commit passes file names. A
             # directory named like a Dockerfile is reported when read.
-            found.dockerfile_names.append(os.path.normpath(path))
-    found.dockerfile_names = sorted(
-        set(found.dockerfile_names), key=lambda name: name.split(os.sep)
-    )
+            name = os.path.normpath(path)
+            settings = settings_of(name, selection)
+            if not settings.excludes(name):
+                found.entries.append((name, settings))
+    unique = dict(found.entries)
+    found.entries = sorted(unique.items(), key=lambda entry: entry[0].split(os.sep))
     found.infra_files = sorted(set(found.infra_files), key=lambda path: path.parts)
     return found
+
+
+def settings_of(name: str, selection: Selection) -> Settings:
+    """Return the settings in force for a file, or empty ones."""
+    return _settings_in(os.path.dirname(name) or os.curdir, selection)
+
+
+def _settings_in(directory: str, selection: Selection) -> Settings:
+    if selection.settings is None:
+        return NO_SETTINGS
+    return selection.settings(directory)
 
 
 def is_excluded(path: Path, selection: Selection) -> bool:
@@ -186,7 +218,11 @@ def _inherited(spec: GitIgnoreSpec, candidate: str) -> bool:
 
 
 def _walk(
-    root: Path, selection: Selection, excludes: GitIgnoreSpec, found: Found
+    root: Path,
+    selection: Selection,
+    excludes: GitIgnoreSpec,
+    found: Found,
+    on_infra: Callable[[Path], object] | None,
 ) -> None:
     rules: IgnoreRules | None = None
     top_relative = ""
@@ -201,8 +237,8 @@ def _walk(
     in_cdk_app = any((parent / "cdk.json").is_file() for parent in root.parents)
     # Each entry: a directory, its path relative to the root, the ignore
     # rules of its parent, and whether it is inside a CDK app.
-    pending: list[tuple[Path, str, IgnoreRules | None, bool]] = [
-        (root, "", rules, in_cdk_app)
+    pending: list[tuple[str, str, IgnoreRules | None, bool]] = [
+        (os.fspath(root), "", rules, in_cdk_app)
     ]
     while pending:
         directory, relative, rules, in_cdk_app = pending.pop()
@@ -213,8 +249,9 @@ def _walk(
         names = {entry.name for entry in entries}
         git_base = "/".join(part for part in (top_relative, relative) if part)
         if rules is not None and ".gitignore" in names:
-            rules = rules.enter(directory, git_base)
+            rules = rules.enter(Path(directory), git_base)
         in_cdk_app = in_cdk_app or "cdk.json" in names
+        local = _settings_in(directory, selection)
         for entry in entries:
             name = entry.name
             try:
@@ -228,7 +265,7 @@ def _walk(
                 kind = "dockerfile"
             elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
                 kind = "infra"
-            elif selection.include is not None and selection.include(Path(entry.path)):
+            elif local.includes(entry.path):
                 kind = "dockerfile"
             else:
                 continue  # Not a file lambda-fix reads, so no pattern can matter.
@@ -242,8 +279,12 @@ def _walk(
                 if rules.is_ignored(git_relative, is_dir):
                     continue
             if is_dir:
-                pending.append((Path(entry.path), child_relative, rules, in_cdk_app))
+                pending.append((entry.path, child_relative, rules, in_cdk_app))
             elif kind == "dockerfile":
-                found.dockerfile_names.append(os.path.normpath(entry.path))
+                if not local.excludes(entry.path):
+                    found.entries.append((os.path.normpath(entry.path), local))
             else:
-                found.infra_files.append(Path(entry.path))
+                infra = Path(entry.path)
+                found.infra_files.append(infra)
+                if on_infra is not None:
+                    on_infra(infra)

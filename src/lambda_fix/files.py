@@ -45,7 +45,7 @@ class FilePolicy:
     follow_internal_symlinks: bool = False
 
 
-def tree_for_file(path: Path) -> Path:
+def tree_for_file(path: str | Path) -> Path:
     """Return the tree a file given by name belongs to.
 
     That is the current directory when the file lies below it, and the
@@ -58,7 +58,7 @@ def tree_for_file(path: Path) -> Path:
     return absolute.parent
 
 
-def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
+def resolve_in_tree(path: str | Path, tree: str | Path, policy: FilePolicy) -> str:
     """Return the real path to work on, or raise SkippedFile for a link.
 
     A path counts as a link when any component between `tree` and the file
@@ -71,20 +71,18 @@ def resolve_in_tree(path: Path, tree: Path, policy: FilePolicy) -> Path:
     tree_absolute = os.path.join(os.path.abspath(tree), "")
     if not absolute.startswith(tree_absolute):
         raise SkippedFile(f"is outside {tree}, the tree being fixed")
-    real_tree = Path(_real_directory(tree_absolute.rstrip(os.sep) or os.sep))
-    real_text = _real_path(absolute)
-    real = Path(real_text)
-    relative = absolute[len(tree_absolute) :]
-    if real_text == os.path.join(str(real_tree), relative):
+    real_tree = _real_directory(tree_absolute.rstrip(os.sep) or os.sep)
+    real = _real_path(absolute)
+    if real == os.path.join(real_tree, absolute[len(tree_absolute) :]):
         return real
     if not os.path.lexists(absolute):
         return real
-    if not real.is_relative_to(real_tree):
+    if not real.startswith(os.path.join(real_tree, "")):
         raise SkippedFile(
             f"is a symbolic link to {real}, outside {real_tree}; lambda-fix "
             "never writes outside the tree it fixes"
         )
-    if not real.exists():
+    if not os.path.exists(real):
         raise SkippedFile("is a symbolic link to a file that does not exist")
     if not policy.follow_internal_symlinks:
         raise SkippedFile(
@@ -122,10 +120,10 @@ class OpenDockerfile:
     until the block ends.
     """
 
-    def __init__(self, path: Path, max_size: int = MAX_SIZE) -> None:
-        self.path = path
-        self.name = path.name
-        self._directory = _open_directory(path.parent)
+    def __init__(self, path: str | Path, max_size: int = MAX_SIZE) -> None:
+        self.path = os.fspath(path)
+        directory, self.name = os.path.split(self.path)
+        self._directory = _open_directory(directory or os.curdir)
         try:
             self.data, self._info = self._read(max_size)
         except BaseException:
@@ -227,7 +225,7 @@ _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _open_directory(path: Path) -> int:
+def _open_directory(path: str) -> int:
     """Open a directory that `path` names without any symbolic link."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -240,14 +238,19 @@ def _open_directory(path: Path) -> int:
     # Linux names the directory a descriptor refers to in /proc. A mismatch
     # means a directory on the path became a link after it was resolved.
     # NOTE: systems without /proc, such as macOS, skip this check.
-    opened = f"/proc/self/fd/{handle}"
-    if os.path.exists(opened) and os.readlink(opened) != os.fspath(path):
+    expected = os.path.abspath(path)
+    if _has_proc() and os.readlink(f"/proc/self/fd/{handle}") != expected:
         os.close(handle)
         raise FileError(
             "a directory on its path is a symbolic link or was moved while "
             "lambda-fix ran; check the tree and run lambda-fix again"
         )
     return handle
+
+
+@functools.cache
+def _has_proc() -> bool:
+    return os.path.isdir("/proc/self/fd")
 
 
 def _identity(info: os.stat_result) -> tuple[int, ...]:

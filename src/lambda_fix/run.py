@@ -43,11 +43,11 @@ class FileOutcome:
 
 
 def process_file(
-    path: Path,
+    path: str | Path,
     display: str,
     options: Options,
     mode: Mode,
-    tree: Path | None = None,
+    tree: str | Path | None = None,
     policy: FilePolicy | None = None,
     with_diff: bool = True,
 ) -> FileOutcome:
@@ -81,7 +81,7 @@ def process_file(
         # the file and not the link.
         diff = b""
         if with_diff:
-            same = real == Path(os.path.abspath(path))
+            same = real == os.path.abspath(path)
             name = display if same else _relative(real)
             diff = unified_diff(name, data, result.output)
         if mode is Mode.WRITE:
@@ -89,9 +89,10 @@ def process_file(
     return FileOutcome(display, result, diff=diff)
 
 
-def _relative(path: Path) -> str:
+def _relative(path: str) -> str:
     cwd = Path.cwd()
-    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+    real = Path(path)
+    return real.relative_to(cwd).as_posix() if real.is_relative_to(cwd) else path
 
 
 def _write(

@@ -10,6 +10,7 @@ and the splice step inserts into the original bytes.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -50,6 +51,7 @@ _GO_SPACE += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 # and _DirectiveParser.feed strips its trailing blanks.
 _DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+)\Z")
 _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
+_ESCAPES_AND_BLANKS = "\\` \t"
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
 
 
@@ -132,6 +134,7 @@ def _is_comment(text: str) -> bool:
     return text.lstrip(_GO_SPACE).startswith("#")
 
 
+@functools.cache
 def _continuation_pattern(escape: str) -> re.Pattern[str]:
     # BuildKit: the escape character followed only by spaces or tabs continues
     # the line, unless the escape character itself is escaped.
@@ -141,6 +144,11 @@ def _continuation_pattern(escape: str) -> re.Pattern[str]:
 
 def _trim_continuation(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     """Strip a trailing escape character; return the text and whether it ended."""
+    # Most lines end in neither an escape character nor a blank, and testing
+    # that is much cheaper than the search.
+    last = text[-1:]
+    if last not in _ESCAPES_AND_BLANKS:
+        return text, True
     match = pattern.search(text)
     if match is None:
         return text, True
@@ -183,7 +191,11 @@ def scan(data: bytes) -> Dockerfile:
     """Split Dockerfile bytes into instructions; raise ParseError as BuildKit."""
     lines = split_lines(data)
     has_bom = data.startswith(BOM)
-    texts = [_decode(line).rstrip("\r\n") for line in lines]
+    # One decode for the whole file: a line break is never part of a UTF-8
+    # sequence, so this equals decoding line by line.
+    texts = [text.rstrip("\r") for text in _decode(data).split("\n")]
+    if texts[-1] == "":
+        texts.pop()
     if has_bom:
         texts[0] = texts[0][1:]
 

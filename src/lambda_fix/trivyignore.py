@@ -25,7 +25,7 @@ ROOT_USER_IDS = frozenset({"DS002", "AVD-DS-0002", "DS-0002"})
 NAMES = (".trivyignore", ".trivyignore.yaml")
 
 
-def find_entry(dockerfile: Path, today: datetime.date | None = None) -> str:
+def find_entry(dockerfile: str | Path, today: datetime.date | None = None) -> str:
     """Describe the first live entry that ignores root for this file, or ""."""
     today = today or datetime.date.today()
     # abspath, not resolve(): it makes no system call, and the directory
@@ -34,9 +34,8 @@ def find_entry(dockerfile: Path, today: datetime.date | None = None) -> str:
     ignore_files = _ignore_files(os.path.dirname(absolute))
     if not ignore_files:
         return ""
-    path = Path(absolute)
     for ignore_file in ignore_files:
-        relative = path.relative_to(ignore_file.parent).as_posix()
+        relative = os.path.relpath(absolute, ignore_file.parent).replace(os.sep, "/")
         found = _search(ignore_file, relative, today)
         if found:
             return found
@@ -104,17 +103,22 @@ def _ignore_files(directory: str) -> tuple[Path, ...]:
     Cached, because a run over a monorepo looks up once per Dockerfile and most
     directories have none. Strings, not Path objects, keep this cheap.
     """
-    directories = [directory]
+    found = _ignore_files_in(directory)
     root = _repository_root(directory)
     if root is not None and root != directory:
-        directories.append(root)
-    found = []
-    for candidate in directories:
-        for name in NAMES:
-            ignore_file = os.path.join(candidate, name)
-            if os.path.isfile(ignore_file):
-                found.append(Path(ignore_file))
-    return tuple(found)
+        found += _root_ignore_files(root)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _root_ignore_files(root: str) -> tuple[Path, ...]:
+    # Most Dockerfiles of a monorepo share one repository root.
+    return _ignore_files_in(root)
+
+
+def _ignore_files_in(directory: str) -> tuple[Path, ...]:
+    candidates = (os.path.join(directory, name) for name in NAMES)
+    return tuple(Path(path) for path in candidates if os.path.isfile(path))
 
 
 @functools.lru_cache(maxsize=4096)

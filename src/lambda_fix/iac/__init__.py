@@ -11,7 +11,10 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from lambda_fix.iac.cdk import PythonReader
 
 Tool = Literal["cdk", "sam", "serverless"]
 
@@ -75,8 +78,14 @@ def absolute(path: str | Path) -> str:
 _key = absolute
 
 
-def read_declarations(paths: Iterable[Path]) -> Declarations:
-    """Read every infrastructure file given; unknown names are ignored."""
+def read_declarations(
+    paths: Iterable[Path], python: PythonReader | None = None
+) -> Declarations:
+    """Read every infrastructure file given; unknown names are ignored.
+
+    `python` parses the Python files; by default they are parsed in this
+    process.
+    """
     from lambda_fix.iac import cdk, sam, serverless
 
     found = Declarations()
@@ -89,7 +98,8 @@ def read_declarations(paths: Iterable[Path]) -> Declarations:
             found.extend(serverless.read_config(path))
         elif name.endswith(".py"):
             python_files.append(path)
-    found.extend(cdk.read_python_files(python_files))
+    python = python or cdk.PythonReader(None)
+    found.extend(python.read(python_files))
     return found
 
 

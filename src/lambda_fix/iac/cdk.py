@@ -13,9 +13,12 @@ directory (the nearest parent with cdk.json), where `cdk synth` runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from lambda_fix.iac import Declarations
+from lambda_fix.iac import Declarations, SourceNote
+from lambda_fix.pool import Pool
 
 # Only files containing one of these are parsed: importing libcst alone
 # takes about 150 ms, and a monorepo contains many unrelated Python files.
@@ -23,20 +26,78 @@ _MARKERS = (b"from_image_asset", b"from_asset_image")
 
 
 def read_python_files(paths: Iterable[Path]) -> Declarations:
-    """Read the Python files that mention an image asset; import libcst lazily."""
-    found = Declarations()
-    candidates = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if any(marker in data for marker in _MARKERS):
-            candidates.append((path, data))
-    if not candidates:
+    """Read the Python files that mention an image asset, in this process."""
+    return PythonReader(None).read(paths)
+
+
+class PythonReader:
+    """Parse Python files of CDK apps, in worker processes if given a pool.
+
+    With a pool, `start` hands a file to a worker as soon as the walk finds
+    it, so the libcst import and parse run beside the walk. A worker that
+    crashes, as libcst can on pathological code, costs only that file.
+    """
+
+    def __init__(self, pool: Pool | None) -> None:
+        self._pool = pool
+        self._started: dict[Path, tuple[bytes, Future[Declarations]] | None] = {}
+
+    def start(self, path: Path) -> None:
+        """Start parsing a Python file in a worker, if it mentions an asset."""
+        if self._pool is None or path in self._started or path.suffix != ".py":
+            return
+        data = _candidate(path)
+        if data is None:
+            self._started[path] = None
+            return
+        future = self._pool.executor().submit(parse, path, data)
+        self._started[path] = (data, future)
+
+    def read(self, paths: Iterable[Path]) -> Declarations:
+        """Return what the files declare, in the order given."""
+        found = Declarations()
+        for path in paths:
+            self.start(path)
+            if self._pool is None:
+                data = _candidate(path)
+                if data is not None:
+                    found.extend(parse(path, data))
+                continue
+            started = self._started.get(path)
+            if started is not None:
+                found.extend(self._result(path, *started))
         return found
+
+    def _result(
+        self, path: Path, data: bytes, future: Future[Declarations]
+    ) -> Declarations:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        # A worker died, and every file it had queued failed with it. Each
+        # gets a process of its own, so that only the one that crashes the
+        # parser is reported.
+        assert self._pool is not None
+        self._pool.reset()
+        with Pool(1) as alone:
+            try:
+                return alone.executor().submit(parse, path, data).result()
+            except BrokenProcessPool:
+                message = "not read: the Python parser (libcst) crashed on it"
+                return Declarations(unresolved=[SourceNote(path, 1, message)])
+
+
+def parse(path: Path, data: bytes) -> Declarations:
+    """Parse one module; imports libcst."""
     from lambda_fix.iac.cdk_parse import read_python_source
 
-    for path, data in candidates:
-        found.extend(read_python_source(path, data))
-    return found
+    return read_python_source(path, data)
+
+
+def _candidate(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if any(marker in data for marker in _MARKERS) else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import tokenize
 from pathlib import Path
 
 import libcst as cst
@@ -47,12 +49,21 @@ def read_python_source(path: Path, data: bytes) -> Declarations:
     return found
 
 
-# libcst parses and visits recursively, and crashes the interpreter on very
-# long or deeply nested expressions, which hand-written CDK code never has.
-# NOTE: an expression of thousands of operators spread over short lines
-# passes these checks and can still crash libcst's parser.
+# libcst parses and visits recursively. On very long or deeply nested
+# expressions it takes memory that grows with the square of their length
+# and then crashes the interpreter; a chain of 3,000 unary minus signs
+# takes 500 MB. Hand-written CDK code has nothing like that, so such files
+# are not parsed at all. The command line also parses in worker processes
+# (cdk.PythonReader), where a crash that gets past these checks costs one
+# file.
 MAX_LINE_LENGTH = 4000
 MAX_NESTING = 100
+MAX_OPERATORS = 1000
+
+# Operators that nest in the tree libcst builds: unary signs, powers,
+# conditional expressions, lambdas, not and await.
+_NESTING_OPERATORS = frozenset({"-", "+", "~", "**"})
+_NESTING_KEYWORDS = frozenset({"not", "lambda", "if", "await"})
 
 
 def _too_complex(data: bytes) -> str:
@@ -65,6 +76,24 @@ def _too_complex(data: bytes) -> str:
         depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
         if depth > MAX_NESTING:
             return f"brackets nest more than {MAX_NESTING} deep"
+    return _too_many_operators(data)
+
+
+def _too_many_operators(data: bytes) -> str:
+    count = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type == tokenize.NEWLINE:
+                count = 0
+            elif token.string in _NESTING_OPERATORS or (
+                token.type == tokenize.NAME and token.string in _NESTING_KEYWORDS
+            ):
+                count += 1
+                if count > MAX_OPERATORS:
+                    return f"a statement has more than {MAX_OPERATORS} operators"
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        # libcst reports the error itself, with a better message.
+        return ""
     return ""
 
 
