@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from lambda_fix.config import Resolver
 from lambda_fix.discover import Selection
 from lambda_fix.options import Options
-from lambda_fix.plan import declared_options, make_plan
+from lambda_fix.plan import declared_options, make_plan, stream_plan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "monorepo"
 
@@ -126,3 +129,25 @@ def test_two_declared_targets_are_reported(
         text=True,
     )
     assert "is declared 2 times with targets ['api', 'worker']" in completed.stderr
+
+
+def test_stream_plan_matches_list(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walking twice, lazily, finds what one walk with a list finds."""
+    (monorepo / "custom" / "build.txt").write_text("FROM scratch\n")
+    (monorepo / ".lambda-fix.toml").write_text(
+        'include = ["custom/*.txt"]\nexclude = ["web/Dockerfile.lambda-edge"]\n'
+    )
+    (monorepo / ".git").mkdir()
+    selection = dataclasses.replace(Selection(), settings=Resolver().for_directory)
+    listed = make_plan([Path(".")], selection)
+    streamed = stream_plan(Path("."), selection)
+    assert isinstance(streamed.jobs, Iterator)
+    assert list(streamed.jobs) == listed.jobs
+    assert streamed.declarations == listed.declarations
+    shown = [job[1] for job in listed.jobs]
+    assert "custom/build.txt" in shown
+    assert "sls/worker/lambda.build" in shown
+    assert "web/Dockerfile.lambda-edge" not in shown
+    assert shown == sorted(shown, key=lambda name: name.split("/"))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lambda_fix.core import Status, fix_text
 from lambda_fix.options import Options
-from lambda_fix.syntax import scan
+from lambda_fix.syntax import _split_quoted, scan, shell_words
 from tests.dockerfile_strategies import dockerfiles, mutated_dockerfiles
 from tests.invariants import check_result
 
@@ -145,3 +145,10 @@ def test_target_stage_gets_user(data: bytes, target: str) -> None:
     froms = [index for index, command in enumerate(after) if command[0] == "FROM"]
     stage_of_user = sum(1 for index in froms if index < added[-1]) - 1
     assert stage_of_user == int(target.removeprefix("stage"))
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet=" \t\r\n\v\f\xa0\u3000ab<-=$#`"))
+def test_unquoted_words_split_like_quoted_ones(line: str) -> None:
+    """The quick split for lines without quotes or escapes agrees."""
+    assert shell_words(line) == _split_quoted(line)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
-from collections.abc import Iterator, Sequence
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 
 from lambda_fix.files import FilePolicy
 from lambda_fix.plan import Job, file_options
@@ -11,13 +15,14 @@ from lambda_fix.pool import Pool
 from lambda_fix.run import FileOutcome, Mode, process_file
 
 # Below this many files per worker, starting processes costs more than it
-# saves (about 0.1 ms of work per file against tens of ms per process).
+# saves (about 0.1 ms of work per file against tens of ms per process), so
+# runs of fewer than twice as many files stay in this process.
 MIN_FILES_PER_WORKER = 200
 CHUNK_SIZE = 256
 
 
 def process_all(
-    jobs: Sequence[Job],
+    jobs: Iterable[Job],
     mode: Mode,
     pool: Pool,
     policy: FilePolicy,
@@ -25,41 +30,61 @@ def process_all(
 ) -> Iterator[FileOutcome]:
     """Fix every file and yield the outcomes in the order of `jobs`.
 
-    Outcomes are yielded as they arrive, so memory does not grow with the
-    number of files. With one worker, or few files, everything runs in
-    this process.
+    `jobs` may be an iterator that walks the tree as it goes: it is read
+    only a few chunks ahead of the outcomes yielded, so memory does not
+    grow with the number of files. With one worker, or few files,
+    everything runs in this process.
     """
-    workers = min(pool.size, max(1, len(jobs) // MIN_FILES_PER_WORKER))
-    if workers <= 1:
-        for job in jobs:
-            yield _process(job, mode, policy, with_diff)
+    jobs = iter(jobs)
+    first = list(itertools.islice(jobs, 2 * MIN_FILES_PER_WORKER))
+    cwd = os.getcwd()
+    if pool.size <= 1 or len(first) < 2 * MIN_FILES_PER_WORKER:
+        for job in itertools.chain(first, jobs):
+            yield _process(job, cwd, mode, policy, with_diff)
         return
-    executor = pool.executor(workers)
-    chunks = (
-        jobs[start : start + CHUNK_SIZE] for start in range(0, len(jobs), CHUNK_SIZE)
-    )
-    repeat = (len(jobs) + CHUNK_SIZE - 1) // CHUNK_SIZE
-    results = executor.map(
-        _process_chunk,
-        chunks,
-        [mode] * repeat,
-        [policy] * repeat,
-        [with_diff] * repeat,
-    )
-    for outcomes in results:
+    executor = pool.executor()
+    chunks = _chunks(itertools.chain(first, jobs))
+    pending: collections.deque[Future[list[FileOutcome]]] = collections.deque()
+
+    def submit_next() -> None:
+        chunk = next(chunks, None)
+        if chunk is not None:
+            future = executor.submit(_process_chunk, chunk, mode, policy, with_diff)
+            pending.append(future)
+
+    # Enough chunks in flight to keep every worker busy while the parent
+    # prints, and no more, so that the walk stays just ahead of the fixes.
+    for _ in range(2 * pool.size + 2):
+        submit_next()
+    while pending:
+        outcomes = pending.popleft().result()
+        submit_next()
         yield from outcomes
 
 
+def _chunks(jobs: Iterator[Job]) -> Iterator[list[Job]]:
+    while chunk := list(itertools.islice(jobs, CHUNK_SIZE)):
+        yield chunk
+
+
 def _process_chunk(
-    chunk: list[Job], mode: Mode, policy: FilePolicy, with_diff: bool
+    chunk: Sequence[Job], mode: Mode, policy: FilePolicy, with_diff: bool
 ) -> list[FileOutcome]:
-    return [_without_output(_process(job, mode, policy, with_diff)) for job in chunk]
+    cwd = os.getcwd()
+    return [
+        _without_output(_process(job, cwd, mode, policy, with_diff)) for job in chunk
+    ]
 
 
-def _process(job: Job, mode: Mode, policy: FilePolicy, with_diff: bool) -> FileOutcome:
-    path, display_name, settings, images, tree = job
+def _process(
+    job: Job, cwd: str, mode: Mode, policy: FilePolicy, with_diff: bool
+) -> FileOutcome:
+    name, shown, settings, images, tree = job
+    # Absolute once here, so that later steps don't ask for the current
+    # directory again and again.
+    path = os.path.normpath(os.path.join(cwd, name))
     options = file_options(settings, path, images)
-    return process_file(path, display_name, options, mode, tree, policy, with_diff)
+    return process_file(path, shown, options, mode, tree, policy, with_diff)
 
 
 def _without_output(outcome: FileOutcome) -> FileOutcome:

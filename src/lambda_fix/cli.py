@@ -6,7 +6,7 @@ import dataclasses
 import enum
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -23,10 +23,22 @@ from lambda_fix.config import (
 )
 from lambda_fix.core import fix_text
 from lambda_fix.diff import unified_diff
-from lambda_fix.discover import DEFAULT_EXCLUDES, Selection
+from lambda_fix.discover import (
+    DEFAULT_EXCLUDES,
+    Selection,
+    is_dockerfile_name,
+    is_excluded,
+)
 from lambda_fix.files import MAX_SIZE, FilePolicy
 from lambda_fix.options import DEFAULT_USER, InvalidUser, Options, validate_user
-from lambda_fix.plan import Job, Plan, display, file_options, make_plan
+from lambda_fix.plan import (
+    Job,
+    Plan,
+    display,
+    file_options,
+    make_plan,
+    stream_plan,
+)
 from lambda_fix.pool import Pool, default_jobs
 from lambda_fix.report import EXIT_ERROR, Report, use_color
 from lambda_fix.report.destinations import Destination, parse_report
@@ -324,18 +336,30 @@ def command(
         )
     # Diffs go out file by file; the other formats need the whole run.
     stream_diffs = fmt == "text" and output is None and not stdin
+    # A report file must not be one of the inputs, which only the whole
+    # list of files can tell.
+    listed = output is not None or any(report.path for report in reports)
     with Pool(workers or default_jobs()) as pool:
         jobs, plan, stdin_settings = _plan(
-            paths, stdin, Resolver(config, isolated), command_line, selection, pool
+            paths,
+            stdin,
+            Resolver(config, isolated),
+            command_line,
+            selection,
+            pool,
+            listed,
         )
-        _check_destinations(jobs, output, reports)
+        if isinstance(jobs, list):
+            _check_destinations(jobs, output, reports)
         _print_declarations(plan, verbose and not quiet, quiet)
         if show_files:
             for _, name, _, _, _ in jobs:
                 sys.stdout.write(name + "\n")
             raise typer.Exit(0)
 
-        _warn_named_users([stdin_settings, *(job[2] for job in jobs)], quiet)
+        if not quiet:
+            _warn_named_user(stdin_settings.user)
+            jobs = _warning_named_users(jobs)
         outcomes = [
             FileOutcome(name, None, error="no such file or directory; check the path")
             for name in plan.missing
@@ -406,33 +430,48 @@ def _plan(
     command_line: Settings,
     selection: Selection,
     pool: Pool,
-) -> tuple[list[Job], Plan, Settings]:
-    """List each file with its merged settings, the missing paths, and IaC.
+    listed: bool,
+) -> tuple[Iterable[Job], Plan, Settings]:
+    """Plan the files with their merged settings, the missing paths, and IaC.
 
-    For standard input, the settings are those of the current directory.
-    Stops the run with a message for an invalid configuration file.
+    One directory is walked as the files are fixed, unless `listed` asks
+    for the whole list first. For standard input, the settings are those
+    of the current directory. Stops the run with a message for an invalid
+    configuration file.
     """
     try:
         if stdin:
             return [], Plan(), command_line.over(resolver.for_directory(Path.cwd()))
         selection = dataclasses.replace(selection, settings=resolver.for_directory)
-        plan = make_plan(paths, selection, command_line, pool)
+        root = paths[0] if len(paths) == 1 else None
+        if not listed and root is not None and _is_walked(root, selection):
+            plan = stream_plan(root, selection, command_line, pool)
+        else:
+            plan = make_plan(paths, selection, command_line, pool)
     except ConfigError as error:
         _fail(str(error))
     jobs, plan.jobs = plan.jobs, []
     return jobs, plan, NO_SETTINGS
 
 
-def _once_per_file(jobs: list[Job]) -> list[Job]:
-    """Keep one job per real file: a link and its target are one file."""
+def _is_walked(root: Path, selection: Selection) -> bool:
+    """Tell whether a lone path is a directory that a walk goes through."""
+    if not root.is_dir() or is_dockerfile_name(root.name):
+        return False
+    return not (selection.force_exclude and is_excluded(root, selection))
+
+
+def _once_per_file(jobs: Iterable[Job]) -> Iterator[Job]:
+    """Pass one job per real file on: a link and its target are one file.
+
+    This remembers every real path, so memory grows with the files here.
+    """
     followed: set[str] = set()
-    kept = []
     for job in jobs:
         real = os.path.realpath(job[0])
         if real not in followed:
             followed.add(real)
-            kept.append(job)
-    return kept
+            yield job
 
 
 def _check_destinations(
@@ -484,16 +523,23 @@ def _write_stdout(data: bytes, output: Path | None) -> None:
     sys.stdout.flush()
 
 
-def _warn_named_users(settings: list[Settings], quiet: bool) -> None:
-    if quiet:
-        return
-    users = {each.user for each in settings if each.user}
-    for user in sorted(users):
-        if validate_user(user):
-            sys.stderr.write(
-                f"warning: USER {user} names a user; it must exist in every image "
-                "fixed, or the container fails to start\n"
-            )
+def _warning_named_users(jobs: Iterable[Job]) -> Iterator[Job]:
+    """Pass the jobs on; warn once per user name, before its first file."""
+    seen: set[str] = set()
+    for job in jobs:
+        user = job[2].user
+        if user and user not in seen:
+            seen.add(user)
+            _warn_named_user(user)
+        yield job
+
+
+def _warn_named_user(user: str | None) -> None:
+    if user and validate_user(user):
+        sys.stderr.write(
+            f"warning: USER {user} names a user; it must exist in every image "
+            "fixed, or the container fails to start\n"
+        )
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -135,12 +135,15 @@ def load(path: Path) -> Settings:
 
 
 def find(
-    directory: str | Path, known: dict[str, Path | None] | None = None
+    directory: str | Path,
+    known: dict[str, Path | None] | None = None,
+    names: Container[str] | None = None,
 ) -> Path | None:
     """Return the nearest configuration file at or above a directory.
 
     `known` caches the result for every directory visited, so a walk over
-    many sibling directories stats each parent once.
+    many sibling directories stats each parent once. `names`, the entries
+    of `directory` when the caller has listed it, saves the stats there.
     """
     known = {} if known is None else known
     # abspath, not resolve(): no system call per directory, and globs are
@@ -148,26 +151,39 @@ def find(
     current = os.path.abspath(directory)
     visited: list[str] = []
     found: Path | None = None
+    listed = names
     while True:
         if current in known:
             found = known[current]
             break
         visited.append(current)
         own = os.path.join(current, OWN_FILE)
-        if os.path.isfile(own):
+        if _may_exist(OWN_FILE, listed) and os.path.isfile(own):
             found = Path(own)
             break
         pyproject = os.path.join(current, PYPROJECT)
-        if os.path.isfile(pyproject) and _has_table(Path(pyproject)):
+        if (
+            _may_exist(PYPROJECT, listed)
+            and os.path.isfile(pyproject)
+            and _has_table(Path(pyproject))
+        ):
             found = Path(pyproject)
             break
         parent = os.path.dirname(current)
-        if os.path.exists(os.path.join(current, ".git")) or parent == current:
+        git = _may_exist(".git", listed) and os.path.exists(
+            os.path.join(current, ".git")
+        )
+        if git or parent == current:
             break
         current = parent
+        listed = None
     for visited_directory in visited:
         known[visited_directory] = found
     return found
+
+
+def _may_exist(name: str, names: Container[str] | None) -> bool:
+    return names is None or name in names
 
 
 class Resolver:
@@ -180,7 +196,14 @@ class Resolver:
         self._loaded: dict[Path, Settings] = {}
         self._found: dict[str, Path | None] = {}
 
-    def for_directory(self, directory: str | Path) -> Settings:
+    def for_directory(
+        self, directory: str | Path, names: Container[str] | None = None
+    ) -> Settings:
+        """Return the settings in force in a directory.
+
+        `names`, the directory's entries when the caller has listed them,
+        saves looking for configuration files there.
+        """
         if self._fixed is not None:
             return self._fixed
         if self._isolated:
@@ -195,7 +218,7 @@ class Resolver:
             # now and then costs a few lookups and keeps memory flat.
             self._cache.clear()
             self._found.clear()
-        found = find(key, self._found)
+        found = find(key, self._found, names)
         if found is None:
             settings = NO_SETTINGS
         else:

@@ -117,10 +117,12 @@ def _fix_text(data: bytes, options: Options) -> Result:
 
     decision = _decide(build, stage, options)
     result = _fix_if_needed(data, dockerfile, stage, options, decision)
+    warnings: tuple[Finding, ...] = ()
     if result.status in (Status.FIXED, Status.UNCHANGED):
-        warnings = rules.check(dockerfile, build, stage, options)
-        result = replace(result, findings=(*result.findings, *warnings))
-    return replace(result, findings=extra + result.findings)
+        warnings = tuple(rules.check(dockerfile, build, stage, options))
+    if extra or warnings:
+        result = replace(result, findings=(*extra, *result.findings, *warnings))
+    return result
 
 
 def _refuse(data: bytes, error: DockerfileError, *earlier: Finding) -> Result:

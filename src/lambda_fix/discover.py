@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lambda_fix.config import NO_SETTINGS, Settings
 from lambda_fix.gitignore import IgnoreRules, compile_patterns, fast_matcher, rules_for
@@ -75,10 +75,11 @@ class Selection:
     force_exclude: bool = False
     # Accepts files whose names are not Dockerfile names, such as those that
     # an include glob of a configuration file matches.
-    # The configuration in force in a directory. Its include globs accept
-    # files whose names are not Dockerfile names, and its exclude globs
-    # drop files, even ones named on the command line.
-    settings: Callable[[str], Settings] | None = None
+    # The configuration in force in a directory, given the directory and,
+    # when it has been listed, its entries. Its include globs accept files
+    # whose names are not Dockerfile names, and its exclude globs drop
+    # files, even ones named on the command line.
+    settings: Callable[[str, Container[str] | None], Settings] | None = None
 
 
 @dataclass
@@ -115,6 +116,12 @@ def find_files(
     """
     found = Found()
     excludes = compile_patterns(list(selection.excludes))
+
+    def infra(path: Path) -> None:
+        found.infra_files.append(path)
+        if on_infra is not None:
+            on_infra(path)
+
     for path in paths:
         if not (path.exists() or path.is_symlink()):
             found.missing.append(str(path))
@@ -122,11 +129,9 @@ def find_files(
         if selection.force_exclude and _is_excluded_named(path, selection, excludes):
             continue
         if path.is_dir() and not is_dockerfile_name(path.name):
-            _walk(path, selection, excludes, found, on_infra)
+            found.entries.extend(walk(path, selection, infra))
         elif is_infra_name(path.name) and not is_dockerfile_name(path.name):
-            found.infra_files.append(path)
-            if on_infra is not None:
-                on_infra(path)
+            infra(path)
         else:
             # A path named on the command line is taken as a Dockerfile
             # whatever its name, as pre-commit passes file names. A
@@ -149,7 +154,7 @@ def settings_of(name: str, selection: Selection) -> Settings:
 def _settings_in(directory: str, selection: Selection) -> Settings:
     if selection.settings is None:
         return NO_SETTINGS
-    return selection.settings(directory)
+    return selection.settings(directory, None)
 
 
 def is_excluded(path: Path, selection: Selection) -> bool:
@@ -217,13 +222,22 @@ def _inherited(spec: GitIgnoreSpec, candidate: str) -> bool:
     return bool(parent_result.include) and parent_result.index == result.index
 
 
-def _walk(
+def walk(
     root: Path,
     selection: Selection,
-    excludes: GitIgnoreSpec,
-    found: Found,
-    on_infra: Callable[[Path], object] | None,
-) -> None:
+    on_infra: Callable[[Path], object] | None = None,
+    declared: Container[str] = (),
+    dockerfiles: bool = True,
+) -> Iterator[tuple[str, Settings]]:
+    """Yield the Dockerfiles under a directory, sorted by path, as found.
+
+    Each comes with the settings of its directory. Infrastructure files go
+    to `on_infra`, and are not looked for without it. A file whose absolute
+    path is in `declared` counts as a Dockerfile whatever its name. With
+    dockerfiles=False only infrastructure files are looked for. Only the
+    directories being listed are held in memory, never the files found.
+    """
+    excludes = compile_patterns(list(selection.excludes))
     rules: IgnoreRules | None = None
     top_relative = ""
     if selection.respect_gitignore:
@@ -232,26 +246,71 @@ def _walk(
         if top_relative == ".":
             top_relative = ""
     exclude_base = _exclude_path(root, root)
-    exclude_base = "" if exclude_base == "." else exclude_base + "/"
-    excluded = fast_matcher(excludes)
+    context = _WalkContext(
+        selection,
+        excludes,
+        fast_matcher(excludes),
+        "" if exclude_base == "." else exclude_base + "/",
+        top_relative,
+        declared,
+        os.getcwd(),
+        dockerfiles,
+        on_infra is not None,
+    )
     in_cdk_app = any((parent / "cdk.json").is_file() for parent in root.parents)
-    # Each entry: a directory, its path relative to the root, the ignore
-    # rules of its parent, and whether it is inside a CDK app.
-    pending: list[tuple[str, str, IgnoreRules | None, bool]] = [
-        (os.fspath(root), "", rules, in_cdk_app)
-    ]
-    while pending:
-        directory, relative, rules, in_cdk_app = pending.pop()
+    # One iterator per directory being listed: a subdirectory is listed in
+    # full where its name sorts, before the next entry of its parent.
+    stack = [context.items(os.fspath(root), "", rules, in_cdk_app)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, _Subdirectory):
+            stack.append(context.items(*item))
+        elif isinstance(item, Path):
+            if on_infra is not None:
+                on_infra(item)
+        else:
+            yield item
+
+
+class _Subdirectory(NamedTuple):
+    path: str
+    relative: str
+    rules: IgnoreRules | None
+    in_cdk_app: bool
+
+
+@dataclass(frozen=True)
+class _WalkContext:
+    selection: Selection
+    excludes: GitIgnoreSpec
+    excluded: Callable[[str], bool]
+    exclude_base: str
+    top_relative: str
+    declared: Container[str]
+    cwd: str
+    dockerfiles: bool
+    infra: bool
+
+    def items(
+        self,
+        directory: str,
+        relative: str,
+        rules: IgnoreRules | None,
+        in_cdk_app: bool,
+    ) -> Iterator[_Subdirectory | Path | tuple[str, Settings]]:
+        """Yield a directory's subdirectories, infra files and Dockerfiles."""
         try:
-            entries = list(os.scandir(directory))
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError:
-            continue
+            return
         names = {entry.name for entry in entries}
-        git_base = "/".join(part for part in (top_relative, relative) if part)
+        git_base = "/".join(part for part in (self.top_relative, relative) if part)
         if rules is not None and ".gitignore" in names:
             rules = rules.enter(Path(directory), git_base)
         in_cdk_app = in_cdk_app or "cdk.json" in names
-        local = _settings_in(directory, selection)
+        local = self._settings(directory, names)
         for entry in entries:
             name = entry.name
             try:
@@ -262,29 +321,41 @@ def _walk(
                 if name == ".git":
                     continue  # git's own data, skipped even when --exclude drops it
             elif is_dockerfile_name(name):
+                if not self.dockerfiles:
+                    continue
                 kind = "dockerfile"
             elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
+                if not self.infra:
+                    continue
                 kind = "infra"
-            elif local.includes(entry.path):
+            elif self.dockerfiles and (
+                local.includes(entry.path) or self._is_declared(entry.path)
+            ):
                 kind = "dockerfile"
             else:
                 continue  # Not a file lambda-fix reads, so no pattern can matter.
             child_relative = f"{relative}/{name}" if relative else name
             suffix = "/" if is_dir else ""
-            candidate = exclude_base + child_relative + suffix
-            if excluded(candidate) and not _inherited(excludes, candidate):
+            candidate = self.exclude_base + child_relative + suffix
+            if self.excluded(candidate) and not _inherited(self.excludes, candidate):
                 continue
             if rules is not None and rules.layers:
                 git_relative = f"{git_base}/{name}" if git_base else name
                 if rules.is_ignored(git_relative, is_dir):
                     continue
             if is_dir:
-                pending.append((entry.path, child_relative, rules, in_cdk_app))
-            elif kind == "dockerfile":
-                if not local.excludes(entry.path):
-                    found.entries.append((os.path.normpath(entry.path), local))
-            else:
-                infra = Path(entry.path)
-                found.infra_files.append(infra)
-                if on_infra is not None:
-                    on_infra(infra)
+                yield _Subdirectory(entry.path, child_relative, rules, in_cdk_app)
+            elif kind == "infra":
+                yield Path(entry.path)
+            elif not local.excludes(entry.path):
+                yield os.path.normpath(entry.path), local
+
+    def _settings(self, directory: str, names: set[str]) -> Settings:
+        if self.selection.settings is None:
+            return NO_SETTINGS
+        return self.selection.settings(directory, names)
+
+    def _is_declared(self, path: str) -> bool:
+        if not self.declared:
+            return False
+        return os.path.normpath(os.path.join(self.cwd, path)) in self.declared

@@ -100,7 +100,7 @@ def _real_path(absolute: str) -> str:
     return os.path.join(_real_directory(directory), name)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _real_directory(absolute: str) -> str:
     # One lstat per directory not seen before; a monorepo's Dockerfiles
     # share most of their parents. The write re-checks what it replaces,
@@ -155,14 +155,15 @@ class OpenDockerfile:
             raise FileError(
                 f"cannot open: {error.strerror}; check its permissions"
             ) from None
-        with os.fdopen(handle, "rb") as stream:
-            info = os.fstat(stream.fileno())
+        try:
+            info = os.fstat(handle)
             _check_kind(info)
             _check_size(info.st_size, max_size)
-            try:
-                data = stream.read(max_size + 1)
-            except OSError as error:
-                raise FileError(f"cannot read: {error.strerror}") from None
+            data = _read_all(handle, max_size + 1)
+        except OSError as error:
+            raise FileError(f"cannot read: {error.strerror}") from None
+        finally:
+            os.close(handle)
         _check_size(len(data), max_size)
         if b"\0" in data:
             raise FileError(
@@ -219,6 +220,18 @@ class OpenDockerfile:
                 "changed on disk after lambda-fix read it, so it was left as "
                 "it is; run lambda-fix again"
             )
+
+
+def _read_all(handle: int, limit: int) -> bytes:
+    """Read up to `limit` bytes, without the cost of a file object."""
+    parts = []
+    while limit > 0:
+        part = os.read(handle, limit)
+        if not part:
+            break
+        parts.append(part)
+        limit -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC

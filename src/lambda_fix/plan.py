@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lambda_fix.config import NO_SETTINGS, Settings
 from lambda_fix.discover import (
@@ -21,6 +22,7 @@ from lambda_fix.discover import (
     find_files,
     is_excluded,
     settings_of,
+    walk,
 )
 from lambda_fix.files import tree_for_file
 from lambda_fix.iac import (
@@ -28,11 +30,13 @@ from lambda_fix.iac import (
     ImageDeclaration,
     SourceNote,
     absolute,
-    lookup,
 )
 from lambda_fix.options import DEFAULT_USER, Options
 from lambda_fix.pool import Pool
 from lambda_fix.trivyignore import find_entry
+
+if TYPE_CHECKING:
+    from lambda_fix.iac.cdk import PythonReader
 
 # (path of the file, path as shown to the user, its settings merged with the
 # command line's, what infrastructure code declares of it, the tree that a
@@ -42,9 +46,13 @@ Job = tuple[str, str, Settings, tuple[ImageDeclaration, ...], str]
 
 @dataclass
 class Plan:
-    """Files to process with their settings, missing paths and IaC messages."""
+    """Files to process with their settings, missing paths and IaC messages.
 
-    jobs: list[Job] = field(default_factory=list)
+    `jobs` is a list, or for stream_plan an iterator that walks the tree
+    as it is consumed.
+    """
+
+    jobs: Iterable[Job] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     declarations: Declarations = field(default_factory=Declarations)
 
@@ -60,18 +68,10 @@ def make_plan(
     With a pool, CDK code is parsed in its workers while the walk goes on.
     Raises ConfigError for an invalid configuration file.
     """
-    python = None
-    if pool is not None:
-        from lambda_fix.iac.cdk import PythonReader
-
-        python = PythonReader(pool)
+    python = _python_reader(pool)
     found = find_files(paths, selection, python.start if python else None)
     plan = Plan(missing=found.missing)
-    if found.infra_files:
-        from lambda_fix.iac import read_declarations
-
-        plan.declarations = read_declarations(found.infra_files, python)
-    grouped = plan.declarations.by_dockerfile()
+    grouped = _read_infra(found.infra_files, python, plan)
     entries, found.entries = found.entries, []
     extra = []
     if grouped:
@@ -79,29 +79,109 @@ def make_plan(
         extra = _declared_files(paths, found, grouped, known, selection)
         entries += extra
     cwd = os.getcwd()
-    shown = [display(name, cwd) for name, _ in entries]
     # The walk sorted the files by path as found; sort again only if
     # declared files were added or a path is shown another way.
-    if extra or any(
-        text != name for text, (name, _) in zip(shown, entries, strict=True)
-    ):
-        order = sorted(range(len(entries)), key=lambda i: shown[i].split("/"))
-        entries = [entries[i] for i in order]
-        shown = [shown[i] for i in order]
-    trees = _Trees(paths, cwd)
-    # Most files share their settings object, so merge each one once.
-    merged: dict[int, Settings] = {}
-    for index, (name, settings) in enumerate(entries):
-        key = id(settings)
-        if key not in merged:
-            merged[key] = command_line.over(settings)
-        images = tuple(lookup(grouped, name)) if grouped else ()
-        if images:
-            _note_targets(images, plan.declarations)
-        # Most paths are shown as found; sharing the string saves memory.
-        text = name if shown[index] == name else shown[index]
-        plan.jobs.append((name, text, merged[key], images, trees.tree(name)))
+    if extra or any(display(name, cwd) != name for name, _ in entries):
+        entries.sort(key=lambda entry: display(entry[0], cwd).split("/"))
+    jobs = _Jobs(paths, command_line, grouped, cwd)
+    plan.jobs = [jobs.make(name, settings) for name, settings in entries]
     return plan
+
+
+def stream_plan(
+    root: Path,
+    selection: Selection,
+    command_line: Settings = NO_SETTINGS,
+    pool: Pool | None = None,
+) -> Plan:
+    """Plan a run over one directory without holding its list of files.
+
+    The tree is walked twice: first for the infrastructure files, whose
+    declarations must be known before any file is fixed, then again, as
+    the jobs are consumed, for the Dockerfiles, which come out sorted by
+    path. So memory does not grow with the number of files.
+    Raises ConfigError for an invalid configuration file found in the
+    first walk.
+    """
+    python = _python_reader(pool)
+    infra_files: list[Path] = []
+
+    def found_infra(path: Path) -> None:
+        infra_files.append(path)
+        if python is not None:
+            python.start(path)
+
+    for _ in walk(root, selection, found_infra, dockerfiles=False):
+        pass
+    infra_files.sort(key=lambda path: path.parts)
+    plan = Plan()
+    grouped = _read_infra(infra_files, python, plan)
+    # A declared file is found by the second walk whatever its name.
+    plan.jobs = _stream_jobs(
+        root, selection, _Jobs([root], command_line, grouped, os.getcwd())
+    )
+    return plan
+
+
+def _stream_jobs(root: Path, selection: Selection, jobs: _Jobs) -> Iterator[Job]:
+    for name, settings in walk(root, selection, declared=jobs.declared):
+        yield jobs.make(name, settings)
+
+
+def _python_reader(pool: Pool | None) -> PythonReader | None:
+    if pool is None:
+        return None
+    from lambda_fix.iac.cdk import PythonReader
+
+    return PythonReader(pool)
+
+
+def _read_infra(
+    infra_files: list[Path], python: PythonReader | None, plan: Plan
+) -> dict[str, list[ImageDeclaration]]:
+    """Read the declarations into the plan; group them by Dockerfile."""
+    if infra_files:
+        from lambda_fix.iac import read_declarations
+
+        plan.declarations = read_declarations(infra_files, python)
+    grouped = plan.declarations.by_dockerfile()
+    for declared, images in grouped.items():
+        if os.path.isfile(declared):
+            _note_targets(tuple(images), plan.declarations)
+    return grouped
+
+
+class _Jobs:
+    """Makes the job for each file: merged settings, declarations, tree."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        command_line: Settings,
+        grouped: dict[str, list[ImageDeclaration]],
+        cwd: str,
+    ) -> None:
+        self._command_line = command_line
+        self._grouped = grouped
+        self._cwd = cwd
+        self._trees = _Trees(paths, cwd)
+        # Most files share their settings object, so merge each one once.
+        self._merged: dict[int, Settings] = {}
+        self.declared = frozenset(grouped)
+
+    def make(self, name: str, settings: Settings) -> Job:
+        key = id(settings)
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = self._merged[key] = self._command_line.over(settings)
+        # The same key as iac.lookup, without asking for the current
+        # directory once per file.
+        path = os.path.normpath(os.path.join(self._cwd, name))
+        images = tuple(self._grouped.get(path, ()))
+        shown = display(name, self._cwd)
+        # Most paths are shown as found; sharing the string saves memory.
+        shown = name if shown == name else shown
+        return (name, shown, merged, images, self._trees.tree(name, path))
 
 
 class _Trees:
@@ -124,8 +204,8 @@ class _Trees:
             if path.is_dir()
         ]
 
-    def tree(self, name: str) -> str:
-        path = os.path.normpath(os.path.join(self._cwd, name))
+    def tree(self, name: str, path: str) -> str:
+        """Return the tree of a file given as found and as an absolute path."""
         for directory, tree in self._directories:
             if path.startswith(directory):
                 return tree

@@ -51,8 +51,11 @@ _GO_SPACE += "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 # and _DirectiveParser.feed strips its trailing blanks.
 _DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+)\Z")
 _SPLIT_KEYWORD = re.compile(r"[\t\v\f\r ]+")
+_BLANKS = re.compile(r"[ \t\r\n]+")
 _ESCAPES_AND_BLANKS = "\\` \t"
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)\Z")
+# Words are split on these four characters only, so \s would be wrong here.
+_HEREDOC_START = re.compile(r"(?:\A|[ \t\r\n])\d*<<[^< \t\r\n]")
 
 
 class DockerfileError(Exception):
@@ -207,7 +210,8 @@ def scan(data: bytes) -> Dockerfile:
     while index < len(texts):
         raw = texts[index]
         stripped = raw.lstrip(_GO_SPACE)
-        directives.feed(stripped, index)
+        if not directives.done:
+            directives.feed(stripped, index)
         if "escape" in directives.directives:
             new_escape = directives.directives["escape"]
             if new_escape != escape:
@@ -227,7 +231,8 @@ def scan(data: bytes) -> Dockerfile:
         empty_lines: list[int] = []
         while not ended and index < len(texts):
             raw = texts[index]
-            directives.feed(raw, index)
+            if not directives.done:
+                directives.feed(raw, index)
             if _is_comment(raw):
                 index += 1
                 continue
@@ -344,6 +349,13 @@ def extract_flags(line: str) -> tuple[list[str], str]:
 
 def shell_words(line: str) -> list[str]:
     """Split a line into words, keeping quotes and escapes as written."""
+    if "'" not in line and '"' not in line and "\\" not in line:
+        # Without quotes and escapes, words are just what the blanks leave.
+        return [word for word in _BLANKS.split(line) if word]
+    return _split_quoted(line)
+
+
+def _split_quoted(line: str) -> list[str]:
     words: list[str] = []
     word: list[str] = []
     in_word = False
@@ -406,6 +418,10 @@ def unquote(word: str) -> str:
 
 
 def _heredocs_in(logical: str) -> list[Heredoc]:
+    # Splitting into words is slow; a heredoc word needs a blank or the
+    # start before `<<`, optional digits, and a character after it.
+    if _HEREDOC_START.search(logical) is None:
+        return []
     heredocs = []
     for word in shell_words(logical):
         match = _HEREDOC_WORD.match(word)

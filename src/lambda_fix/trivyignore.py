@@ -96,7 +96,7 @@ def _live(expiry: Any, today: datetime.date) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _ignore_files(directory: str) -> tuple[Path, ...]:
     """List the ignore files that apply in a directory, nearest first.
 
@@ -121,7 +121,7 @@ def _ignore_files_in(directory: str) -> tuple[Path, ...]:
     return tuple(Path(path) for path in candidates if os.path.isfile(path))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _repository_root(directory: str) -> str | None:
     if os.path.exists(os.path.join(directory, ".git")):
         return directory

@@ -101,12 +101,3 @@ def read_declarations(
     python = python or cdk.PythonReader(None)
     found.extend(python.read(python_files))
     return found
-
-
-def lookup(
-    declarations: Mapping[str, list[ImageDeclaration]], dockerfile: str | Path
-) -> list[ImageDeclaration]:
-    """Return the declarations that point at a Dockerfile."""
-    if not declarations:
-        return []
-    return declarations.get(_key(dockerfile), [])
