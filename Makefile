@@ -49,7 +49,7 @@ fuzz: $(VENV)/.installed-fuzz
 		-rss_limit_mb=2048 -max_len=8192 -artifact_prefix=fuzz/crashes/ \
 		fuzz/corpus fuzz/seeds
 
-# Generates monorepos of 1k-10k Dockerfiles under bench/out and compares
+# Generates monorepos of 1k-30k Dockerfiles under bench/out and compares
 # lambda-fix with hadolint; prints a Markdown report (see docs/benchmarks.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py

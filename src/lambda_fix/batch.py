@@ -79,12 +79,12 @@ def _process_chunk(
 def _process(
     job: Job, cwd: str, mode: Mode, policy: FilePolicy, with_diff: bool
 ) -> FileOutcome:
-    name, shown, settings, images, tree = job
+    name, display_name, settings, images, tree = job
     # Absolute once here, so that later steps don't ask for the current
     # directory again and again.
     path = os.path.normpath(os.path.join(cwd, name))
     options = file_options(settings, path, images)
-    return process_file(path, shown, options, mode, tree, policy, with_diff)
+    return process_file(path, display_name, options, mode, tree, policy, with_diff)
 
 
 def _without_output(outcome: FileOutcome) -> FileOutcome:

@@ -157,17 +157,8 @@ def find(
             found = known[current]
             break
         visited.append(current)
-        own = os.path.join(current, OWN_FILE)
-        if _may_exist(OWN_FILE, listed) and os.path.isfile(own):
-            found = Path(own)
-            break
-        pyproject = os.path.join(current, PYPROJECT)
-        if (
-            _may_exist(PYPROJECT, listed)
-            and os.path.isfile(pyproject)
-            and _has_table(Path(pyproject))
-        ):
-            found = Path(pyproject)
+        found = _config_in(current, listed)
+        if found is not None:
             break
         parent = os.path.dirname(current)
         git = _may_exist(".git", listed) and os.path.exists(
@@ -180,6 +171,19 @@ def find(
     for visited_directory in visited:
         known[visited_directory] = found
     return found
+
+
+def _config_in(directory: str, names: Container[str] | None) -> Path | None:
+    """Return the configuration file of one directory, if it has one."""
+    if _may_exist(OWN_FILE, names):
+        own = os.path.join(directory, OWN_FILE)
+        if os.path.isfile(own):
+            return Path(own)
+    if _may_exist(PYPROJECT, names):
+        pyproject = Path(directory, PYPROJECT)
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
 
 
 def _may_exist(name: str, names: Container[str] | None) -> bool:

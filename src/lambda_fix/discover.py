@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -226,7 +226,7 @@ def walk(
     root: Path,
     selection: Selection,
     on_infra: Callable[[Path], object] | None = None,
-    declared: Container[str] = (),
+    declared: Collection[str] = (),
     dockerfiles: bool = True,
 ) -> Iterator[tuple[str, Settings]]:
     """Yield the Dockerfiles under a directory, sorted by path, as found.
@@ -253,6 +253,7 @@ def walk(
         "" if exclude_base == "." else exclude_base + "/",
         top_relative,
         declared,
+        frozenset(os.path.basename(path) for path in declared),
         os.getcwd(),
         dockerfiles,
         on_infra is not None,
@@ -288,7 +289,8 @@ class _WalkContext:
     excluded: Callable[[str], bool]
     exclude_base: str
     top_relative: str
-    declared: Container[str]
+    declared: Collection[str]
+    declared_names: frozenset[str]
     cwd: str
     dockerfiles: bool
     infra: bool
@@ -329,7 +331,8 @@ class _WalkContext:
                     continue
                 kind = "infra"
             elif self.dockerfiles and (
-                local.includes(entry.path) or self._is_declared(entry.path)
+                local.includes(entry.path)
+                or (name in self.declared_names and self._is_declared(entry.path))
             ):
                 kind = "dockerfile"
             else:
@@ -353,9 +356,9 @@ class _WalkContext:
     def _settings(self, directory: str, names: set[str]) -> Settings:
         if self.selection.settings is None:
             return NO_SETTINGS
-        return self.selection.settings(directory, names)
+        # Absolute, so that the lookup does not ask for the current
+        # directory again.
+        return self.selection.settings(os.path.join(self.cwd, directory), names)
 
     def _is_declared(self, path: str) -> bool:
-        if not self.declared:
-            return False
         return os.path.normpath(os.path.join(self.cwd, path)) in self.declared

@@ -178,10 +178,11 @@ class _Jobs:
         # directory once per file.
         path = os.path.normpath(os.path.join(self._cwd, name))
         images = tuple(self._grouped.get(path, ()))
-        shown = display(name, self._cwd)
+        display_name = display(name, self._cwd)
         # Most paths are shown as found; sharing the string saves memory.
-        shown = name if shown == name else shown
-        return (name, shown, merged, images, self._trees.tree(name, path))
+        if display_name == name:
+            display_name = name
+        return (name, display_name, merged, images, self._trees.tree(name, path))
 
 
 class _Trees:

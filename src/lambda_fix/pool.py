@@ -24,7 +24,7 @@ def default_jobs() -> int:
 
 
 class Pool:
-    """Up to `size` worker processes, started when first asked for.
+    """Up to `size` worker processes, started on first use.
 
     Use it as a context manager, so that the workers stop when the run
     ends.
