@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,38 @@ def test_cli_include_and_exclude_globs(repo: Path) -> None:
     result = run_cli("vendor/Dockerfile", "--check", cwd=repo)
     assert result.returncode == 0
     assert b"no Dockerfiles found" in result.stderr
+
+
+def test_config_broken_during_run_stops_it(tmp_path: Path) -> None:
+    """A configuration file that turns invalid mid-run ends it with one line."""
+    (tmp_path / "early").mkdir()
+    (tmp_path / "early" / "Dockerfile").write_text(LAMBDA_DOCKERFILE)
+    (tmp_path / "late").mkdir()
+    (tmp_path / "late" / "Dockerfile").write_text(LAMBDA_DOCKERFILE)
+    # The second lookup of late/ happens in the walk that feeds the fixes.
+    script = (
+        "import sys\n"
+        "from lambda_fix import config\n"
+        "from lambda_fix.cli import main\n"
+        "real = config.Resolver.for_directory\n"
+        "seen = []\n"
+        "def flaky(self, directory, names=None):\n"
+        "    if str(directory).endswith('late'):\n"
+        "        seen.append(directory)\n"
+        "        if len(seen) == 2:\n"
+        "            raise config.ConfigError('late/.lambda-fix.toml: invalid TOML')\n"
+        "    return real(self, directory, names)\n"
+        "config.Resolver.for_directory = flaky\n"
+        "sys.argv = ['lambda-fix', '--check', '.']\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "lambda-fix: error: late/.lambda-fix.toml: invalid TOML" in result.stderr
+    assert "Traceback" not in result.stderr

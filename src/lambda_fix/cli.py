@@ -377,15 +377,20 @@ def command(
             with_diff = fmt is not None or bool(reports)
             found = process_all(jobs, mode, pool, policy, with_diff)
         keep = stdin or bool(reports) or (fmt is not None and not stream_diffs)
-        for outcome in found:
-            if stream_diffs and outcome.diff:
-                sys.stdout.buffer.write(outcome.diff)
-                sys.stdout.flush()
-            report.add(outcome)
-            # Keep outcomes only for what needs the whole run, so memory
-            # stays flat over a large tree.
-            if keep:
-                outcomes.append(outcome)
+        try:
+            for outcome in found:
+                if stream_diffs and outcome.diff:
+                    sys.stdout.buffer.write(outcome.diff)
+                    sys.stdout.flush()
+                report.add(outcome)
+                # Keep outcomes only for what needs the whole run, so memory
+                # stays flat over a large tree.
+                if keep:
+                    outcomes.append(outcome)
+        except ConfigError as error:
+            # The second walk of a directory reads configuration again; a
+            # file edited since the first walk can turn out invalid here.
+            _fail(str(error))
 
     exit_code = report.exit_code
     if stdin and fmt == "text":
