@@ -171,3 +171,10 @@ def test_config_broken_during_run_stops_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "lambda-fix: error: late/.lambda-fix.toml: invalid TOML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_invalid_glob_rejected(tmp_path: Path) -> None:
+    config = tmp_path / ".lambda-fix.toml"
+    config.write_text('include = ["[z-a]"]\n')
+    with pytest.raises(ConfigError, match="include: invalid glob '\\[z-a\\]'"):
+        load(config)

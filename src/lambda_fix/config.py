@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_fix.findings import RULES
-from lambda_fix.globs import glob_match
+from lambda_fix.globs import check_glob, glob_match
 from lambda_fix.options import InvalidUser, validate_user
 
 if sys.version_info >= (3, 11):
@@ -318,4 +318,9 @@ def _value(key: str, value: Any, where: str) -> Any:
             return parse_codes(value, where)
         except ValueError as error:
             raise ConfigError(str(error)) from None
+    for pattern in value:
+        try:
+            check_glob(pattern)
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}; fix the pattern") from None
     return tuple(value)

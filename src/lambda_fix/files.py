@@ -222,6 +222,37 @@ class OpenDockerfile:
             )
 
 
+def read_small_file(path: str | Path, limit: int) -> bytes:
+    """Read a configuration or infrastructure file of at most `limit` bytes.
+
+    Raises FileError for anything but a regular file, such as a named pipe
+    that would block the read or a link to /dev/zero that never ends.
+    """
+    try:
+        info = os.stat(path)
+        _check_kind(info)
+        _check_small(info.st_size, limit)
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise FileError("file not found; check the path") from None
+    except OSError as error:
+        raise FileError(f"cannot read: {error.strerror}") from None
+    try:
+        _check_kind(os.fstat(handle))
+        data = _read_all(handle, limit + 1)
+    except OSError as error:
+        raise FileError(f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(handle)
+    _check_small(len(data), limit)
+    return data
+
+
+def _check_small(size: int, limit: int) -> None:
+    if size > limit:
+        raise FileError(f"is larger than {limit} bytes, too large to be read")
+
+
 def _read_all(handle: int, limit: int) -> bytes:
     """Read up to `limit` bytes, without the cost of a file object."""
     parts = []

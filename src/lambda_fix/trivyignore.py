@@ -19,10 +19,13 @@ from typing import Any
 
 import yaml
 
+from lambda_fix.files import FileError, read_small_file
 from lambda_fix.globs import glob_match
 
 ROOT_USER_IDS = frozenset({"DS002", "AVD-DS-0002", "DS-0002"})
 NAMES = (".trivyignore", ".trivyignore.yaml")
+# Ignore files larger than this are not read.
+MAX_SIZE = 1024 * 1024
 
 
 def find_entry(dockerfile: str | Path, today: datetime.date | None = None) -> str:
@@ -44,9 +47,10 @@ def find_entry(dockerfile: str | Path, today: datetime.date | None = None) -> st
 
 def _search(ignore_file: Path, relative: str, today: datetime.date) -> str:
     try:
-        text = ignore_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data = read_small_file(ignore_file, MAX_SIZE)
+    except FileError:
         return ""
+    text = data.decode("utf-8", errors="replace")
     if ignore_file.suffix == ".yaml":
         return _search_yaml(ignore_file, text, relative, today)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -65,29 +69,42 @@ def _search_yaml(
 ) -> str:
     try:
         document = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        # An invalid date, such as 2099-13-45, raises ValueError.
         # TODO: report an invalid .trivyignore.yaml; Trivy itself fails on it.
         return ""
     entries = document.get("misconfigurations") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         return ""
     for entry in entries:
-        if not isinstance(entry, dict) or entry.get("id") not in ROOT_USER_IDS:
+        if not isinstance(entry, dict):
+            continue
+        check = entry.get("id")
+        if not isinstance(check, str) or check not in ROOT_USER_IDS:
             continue
         if not _live(entry.get("expired_at"), today):
             continue
         paths = entry.get("paths") or []
-        if paths and not any(
-            glob_match(str(pattern), relative, anchored=True) for pattern in paths
-        ):
+        if not isinstance(paths, list):
+            continue  # Trivy takes a list of globs and nothing else.
+        if paths and not any(_matches(pattern, relative) for pattern in paths):
             continue
-        return f"{entry['id']} in {ignore_file}"
+        return f"{check} in {ignore_file}"
     return ""
+
+
+def _matches(pattern: Any, relative: str) -> bool:
+    try:
+        return glob_match(str(pattern), relative, anchored=True)
+    except ValueError:
+        return False  # An invalid glob matches nothing.
 
 
 def _live(expiry: Any, today: datetime.date) -> bool:
     if expiry is None:
         return True
+    if isinstance(expiry, datetime.datetime):
+        expiry = expiry.date()
     if isinstance(expiry, datetime.date):
         return expiry >= today
     try:
@@ -121,11 +138,29 @@ def _ignore_files_in(directory: str) -> tuple[Path, ...]:
     return tuple(Path(path) for path in candidates if os.path.isfile(path))
 
 
-@functools.lru_cache(maxsize=256)
+# The repository root of each directory looked up, kept for a while, so
+# that sibling directories stat their shared parents once.
+_ROOTS: dict[str, str | None] = {}
+
+
 def _repository_root(directory: str) -> str | None:
-    if os.path.exists(os.path.join(directory, ".git")):
-        return directory
-    parent = os.path.dirname(directory)
-    if parent == directory:
-        return None
-    return _repository_root(parent)
+    # A loop, not recursion: a tree can be deeper than the recursion limit.
+    visited = []
+    current = directory
+    while current not in _ROOTS:
+        visited.append(current)
+        if os.path.exists(os.path.join(current, ".git")):
+            root: str | None = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            root = None
+            break
+        current = parent
+    else:
+        root = _ROOTS[current]
+    if len(_ROOTS) > 4096:
+        _ROOTS.clear()
+    for each in visited:
+        _ROOTS[each] = root
+    return root
