@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from lambda_fix.core import Status, fix_text
+from lambda_fix import run
+from lambda_fix.batch import process_all
+from lambda_fix.config import NO_SETTINGS
+from lambda_fix.core import Result, Status, fix_text
+from lambda_fix.files import FilePolicy
+from lambda_fix.options import Options
+from lambda_fix.pool import Pool
+from lambda_fix.run import Mode
 from tests.cli_process import lambda_fix_command, run_cli
 
 TEMPLATES = (
@@ -70,3 +77,32 @@ def test_two_writers_never_tear_files(tmp_path: Path) -> None:
         assert ": fixed:" not in again.stderr
         for path in originals:
             assert path.read_bytes() == fixed[path], path
+
+
+def _fails_on_bad(data: bytes, options: Options | None = None) -> Result:
+    if b"bad" in data:
+        raise ValueError("boom")
+    return fix_text(data, options)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_internal_error_fails_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A bug met on one file is reported for it; the others are fixed."""
+    jobs = []
+    for index in range(450):
+        path = tmp_path / f"{index:03d}.Dockerfile"
+        comment = "# bad\n" if index == 7 else ""
+        path.write_text(comment + "FROM public.ecr.aws/lambda/python:3.12\n")
+        jobs.append((str(path), path.name, NO_SETTINGS, (), str(tmp_path)))
+    # Forked workers run the stand-in too.
+    monkeypatch.setattr(run, "fix_text", _fails_on_bad)
+    with Pool(workers) as pool:
+        outcomes = list(process_all(jobs, Mode.WRITE, pool, FilePolicy()))
+    assert [outcome.path for outcome in outcomes] == [job[1] for job in jobs]
+    failed = [outcome for outcome in outcomes if outcome.error]
+    assert [outcome.path for outcome in failed] == ["007.Dockerfile"]
+    assert failed[0].error.startswith("internal error (ValueError: boom)")
+    assert sum(outcome.written for outcome in outcomes) == 449
+    assert (tmp_path / "007.Dockerfile").read_text().startswith("# bad\n")

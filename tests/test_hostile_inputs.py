@@ -71,6 +71,8 @@ def test_stdin_mixed_with_paths_rejected(tmp_path: Path) -> None:
         b"x = (" + b"-\n" * 5000 + b"1)\nDockerImageCode.from_image_asset('a')\n",
         b"x = " + b"-\\\n" * 5000 + b"1\nDockerImageCode.from_image_asset('a')\n",
         b"x = (" + b"a if b else\n" * 3000 + b"1)\nfrom_image_asset('a')\n",
+        b"x = (" + b"a *\n" * 5000 + b"a\n)\nfrom_image_asset('a')\n",
+        b"from_image_asset('a')\n" + b"v = 1\n" * 50000,
     ],
     ids=[
         "bad-bytes",
@@ -80,6 +82,8 @@ def test_stdin_mixed_with_paths_rejected(tmp_path: Path) -> None:
         "unary-chain",
         "continued-unary-chain",
         "conditional-chain",
+        "product-chain",
+        "too-large",
     ],
 )
 def test_unreadable_cdk_file_reported(tmp_path: Path, source: bytes) -> None:
@@ -195,3 +199,27 @@ def test_user_option_rejects(tmp_path: Path, user: str, message: str) -> None:
     result = run_cli("--user", user, "Dockerfile", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("cdk/app.py", "named pipe"),
+        ("template.yaml", "named pipe"),
+        ("serverless.yml", "named pipe"),
+        ("template.yaml", "character device"),
+    ],
+)
+def test_infra_file_not_regular_reported(tmp_path: Path, name: str, kind: str) -> None:
+    """A pipe would block the read, and /dev/zero would never end."""
+    (tmp_path / "cdk").mkdir()
+    (tmp_path / "cdk" / "cdk.json").write_text("{}")
+    (tmp_path / "Dockerfile").write_bytes(LAMBDA)
+    if kind == "named pipe":
+        os.mkfifo(tmp_path / name)
+    else:
+        (tmp_path / name).symlink_to("/dev/zero")
+    result = run_cli("--check", ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"warning: {name}:1:" in result.stderr
+    assert f"is a {kind}, not a regular file" in result.stderr

@@ -83,8 +83,17 @@ def _process(
     # Absolute once here, so that later steps don't ask for the current
     # directory again and again.
     path = os.path.normpath(os.path.join(cwd, name))
-    options = file_options(settings, path, images)
-    return process_file(path, display_name, options, mode, tree, policy, with_diff)
+    try:
+        options = file_options(settings, path, images)
+        return process_file(path, display_name, options, mode, tree, policy, with_diff)
+    except Exception as error:
+        # A bug met on one file fails that file, and the run goes on, so
+        # that the files fixed in other workers are still reported.
+        message = (
+            f"internal error ({type(error).__name__}: {error}); the file was "
+            "left as it was, please report this with the file"
+        )
+        return FileOutcome(display_name, None, error=message)
 
 
 def _without_output(outcome: FileOutcome) -> FileOutcome:

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 Tool = Literal["cdk", "sam", "serverless"]
 
+# Infrastructure files larger than this are reported as not read; real
+# templates and CDK modules are far smaller.
+MAX_INFRA_SIZE = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class ImageDeclaration:

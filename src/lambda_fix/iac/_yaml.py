@@ -6,6 +6,16 @@ from typing import Any
 
 import yaml
 
+# What loading a hostile YAML file can raise: an impossible date raises
+# ValueError, and very deep nesting RecursionError.
+YAML_ERRORS = (
+    yaml.YAMLError,
+    UnicodeDecodeError,
+    ValueError,
+    TypeError,
+    RecursionError,
+)
+
 
 class TagTolerantLoader(yaml.SafeLoader):
     """A SafeLoader that reads any unknown tag (!Ref, !Sub, ...) as a value.

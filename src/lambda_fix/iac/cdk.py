@@ -17,12 +17,16 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from lambda_fix.files import FileError, read_small_file
 from lambda_fix.iac import Declarations, SourceNote
 from lambda_fix.pool import Pool
 
 # Only files containing one of these are parsed: importing libcst alone
 # takes about 150 ms, and a monorepo contains many unrelated Python files.
 _MARKERS = (b"from_image_asset", b"from_asset_image")
+# Python files larger than this are not read: libcst takes seconds and
+# hundreds of megabytes on them, and CDK modules are far smaller.
+MAX_PYTHON_SIZE = 256 * 1024
 
 
 def read_python_files(paths: Iterable[Path]) -> Declarations:
@@ -40,15 +44,19 @@ class PythonReader:
 
     def __init__(self, pool: Pool | None) -> None:
         self._pool = pool
-        self._started: dict[Path, tuple[bytes, Future[Declarations]] | None] = {}
+        # Each file started: a worker's future, or a note on why it was not
+        # read, or None when it mentions no image asset.
+        self._started: dict[
+            Path, tuple[bytes, Future[Declarations]] | SourceNote | None
+        ] = {}
 
     def start(self, path: Path) -> None:
         """Start parsing a Python file in a worker, if it mentions an asset."""
         if self._pool is None or path in self._started or path.suffix != ".py":
             return
         data = _candidate(path)
-        if data is None:
-            self._started[path] = None
+        if not isinstance(data, bytes):
+            self._started[path] = data
             return
         future = self._pool.executor().submit(parse, path, data)
         self._started[path] = (data, future)
@@ -58,13 +66,12 @@ class PythonReader:
         found = Declarations()
         for path in paths:
             self.start(path)
-            if self._pool is None:
-                data = _candidate(path)
-                if data is not None:
-                    found.extend(parse(path, data))
-                continue
-            started = self._started.get(path)
-            if started is not None:
+            started = _candidate(path) if self._pool is None else self._started[path]
+            if isinstance(started, bytes):
+                found.extend(parse(path, started))
+            elif isinstance(started, SourceNote):
+                found.unresolved.append(started)
+            elif started is not None:
                 found.extend(self._result(path, *started))
         return found
 
@@ -95,9 +102,10 @@ def parse(path: Path, data: bytes) -> Declarations:
     return read_python_source(path, data)
 
 
-def _candidate(path: Path) -> bytes | None:
+def _candidate(path: Path) -> bytes | SourceNote | None:
+    """Read a file that mentions an image asset; say why one can't be read."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+        data = read_small_file(path, MAX_PYTHON_SIZE)
+    except FileError as error:
+        return SourceNote(path, 1, f"not read: {error}")
     return data if any(marker in data for marker in _MARKERS) else None

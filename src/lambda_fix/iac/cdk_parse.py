@@ -60,36 +60,39 @@ MAX_LINE_LENGTH = 4000
 MAX_NESTING = 100
 MAX_OPERATORS = 1000
 
-# Operators that nest in the tree libcst builds: unary signs, powers,
-# conditional expressions, lambdas, not and await.
-_NESTING_OPERATORS = frozenset({"-", "+", "~", "**"})
-_NESTING_KEYWORDS = frozenset({"not", "lambda", "if", "await"})
+# Tokens that only separate or group, which any long call has many of.
+_STRUCTURE = frozenset({",", ":", ".", "=", ";", "->", "(", ")", "[", "]", "{", "}"})
+# Keywords that combine expressions as operators do.
+_KEYWORD_OPERATORS = frozenset(
+    {"not", "and", "or", "in", "is", "if", "lambda", "await"}
+)
+_OPENING = frozenset({"(", "[", "{"})
+_CLOSING = frozenset({")", "]", "}"})
 
 
 def _too_complex(data: bytes) -> str:
     """Say why a file is too unusual to hand to libcst, or return ""."""
-    depth = 0
-    for line in data.splitlines():
-        if len(line) > MAX_LINE_LENGTH:
-            return f"a line is longer than {MAX_LINE_LENGTH} bytes"
-        depth += line.count(b"(") + line.count(b"[") + line.count(b"{")
-        depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
-        if depth > MAX_NESTING:
-            return f"brackets nest more than {MAX_NESTING} deep"
-    return _too_many_operators(data)
-
-
-def _too_many_operators(data: bytes) -> str:
-    count = 0
+    if any(len(line) > MAX_LINE_LENGTH for line in data.splitlines()):
+        return f"a line is longer than {MAX_LINE_LENGTH} bytes"
+    # Brackets and operators are counted in tokens, so that those in
+    # strings and comments don't count.
+    depth = operators = 0
     try:
         for token in tokenize.tokenize(io.BytesIO(data).readline):
+            text = token.string
             if token.type == tokenize.NEWLINE:
-                count = 0
-            elif token.string in _NESTING_OPERATORS or (
-                token.type == tokenize.NAME and token.string in _NESTING_KEYWORDS
+                operators = 0
+            elif token.type == tokenize.OP and text in _OPENING:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return f"brackets nest more than {MAX_NESTING} deep"
+            elif token.type == tokenize.OP and text in _CLOSING:
+                depth -= 1
+            elif (token.type == tokenize.OP and text not in _STRUCTURE) or (
+                token.type == tokenize.NAME and text in _KEYWORD_OPERATORS
             ):
-                count += 1
-                if count > MAX_OPERATORS:
+                operators += 1
+                if operators > MAX_OPERATORS:
                     return f"a statement has more than {MAX_OPERATORS} operators"
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
         # libcst reports the error itself, with a better message.

@@ -11,10 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote
-from lambda_fix.iac._yaml import is_text, key_lines, literal_values, load_with_node
+from lambda_fix.files import FileError, read_small_file
+from lambda_fix.iac import MAX_INFRA_SIZE, Declarations, ImageDeclaration, SourceNote
+from lambda_fix.iac._yaml import (
+    YAML_ERRORS,
+    is_text,
+    key_lines,
+    literal_values,
+    load_with_node,
+)
 
 TEMPLATE_NAMES = frozenset({"template.yaml", "template.yml", "template.json"})
 _FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
@@ -24,9 +29,9 @@ def read_template(path: Path) -> Declarations:
     """Collect the image functions of one SAM template."""
     found = Declarations()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path, MAX_INFRA_SIZE).decode("utf-8")
         document, node = load_with_node(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (FileError, *YAML_ERRORS) as error:
         found.unresolved.append(
             SourceNote(path, 1, f"cannot read SAM template: {error}")
         )
