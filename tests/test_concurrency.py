@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -106,3 +109,38 @@ def test_internal_error_fails_one_file(
     assert failed[0].error.startswith("internal error (ValueError: boom)")
     assert sum(outcome.written for outcome in outcomes) == 449
     assert (tmp_path / "007.Dockerfile").read_text().startswith("# bad\n")
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_stopped_run_reports_every_write(tmp_path: Path, signal_number: int) -> None:
+    """Stopped mid-run, no file is half written or fixed without a word."""
+    for index in range(3000):
+        directory = tmp_path / f"s{index:04d}"
+        directory.mkdir()
+        (directory / "Dockerfile").write_text(
+            'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n'
+        )
+    process = subprocess.Popen(
+        [*lambda_fix_command(), "--write", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()
+    # As CI cancellation and Ctrl-C do: the whole process group.
+    os.killpg(process.pid, signal_number)
+    # Read through the same buffered stream as readline did.
+    rest = process.stderr.read()
+    process.wait(timeout=60)
+    errors = (first + rest).decode()
+    assert process.returncode == 130, errors
+    reported = set(re.findall(r"(s\d{4})/Dockerfile: fixed", errors))
+    written = {
+        path.parent.name
+        for path in tmp_path.glob("*/Dockerfile")
+        if "USER" in path.read_text()
+    }
+    assert reported == written
+    assert not list(tmp_path.glob("*/.*.lambda-fix.tmp"))

@@ -131,6 +131,24 @@ def test_full_stdout_exits_2(tmp_path: Path) -> None:
     assert b"Traceback" not in completed.stderr
 
 
+def test_closed_stdout_exits_2(tmp_path: Path) -> None:
+    """As in `lambda-fix . | head -1`, over enough files to fill the pipe."""
+    for index in range(500):
+        (tmp_path / f"{index:03d}.Dockerfile").write_bytes(LAMBDA)
+    process = subprocess.Popen(
+        [*lambda_fix_command(), "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b"--- a/")
+    process.stdout.close()
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert b"Traceback" not in errors
+
+
 def test_line_break_in_file_name_is_error(tmp_path: Path) -> None:
     (tmp_path / "a\nb").mkdir()
     (tmp_path / "a\nb" / "Dockerfile").write_bytes(LAMBDA)

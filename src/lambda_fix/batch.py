@@ -56,10 +56,28 @@ def process_all(
     # prints, and no more, so that the walk stays just ahead of the fixes.
     for _ in range(2 * pool.size + 2):
         submit_next()
-    while pending:
-        outcomes = pending.popleft().result()
-        submit_next()
-        yield from outcomes
+    # Outcomes of the chunk being yielded, kept here and not in a loop
+    # variable, so that an interrupt finds the ones not yet yielded.
+    current: collections.deque[FileOutcome] = collections.deque()
+    try:
+        while pending or current:
+            if current:
+                yield current.popleft()
+                continue
+            # The future leaves the queue only once done, so that an
+            # interrupt while waiting for it still finds it below.
+            current.extend(pending[0].result())
+            pending.popleft()
+            submit_next()
+    except KeyboardInterrupt:
+        # Files of chunks already with a worker may be written, so their
+        # outcomes are still yielded before the interrupt goes on. The
+        # consumer throws the interrupt in here if it got it first.
+        yield from current
+        for future in pending:
+            if not future.cancel():
+                yield from future.result()
+        raise
 
 
 def _chunks(jobs: Iterator[Job]) -> Iterator[list[Job]]:

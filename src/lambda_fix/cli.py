@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
+import functools
 import os
+import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -377,20 +380,32 @@ def command(
             with_diff = fmt is not None or bool(reports)
             found = process_all(jobs, mode, pool, policy, with_diff)
         keep = stdin or bool(reports) or (fmt is not None and not stream_diffs)
+
+        def handle(outcome: FileOutcome) -> None:
+            if stream_diffs and outcome.diff:
+                sys.stdout.buffer.write(outcome.diff)
+                sys.stdout.flush()
+            report.add(outcome)
+            # Keep outcomes only for what needs the whole run, so memory
+            # stays flat over a large tree.
+            if keep:
+                outcomes.append(outcome)
+
         try:
             for outcome in found:
-                if stream_diffs and outcome.diff:
-                    sys.stdout.buffer.write(outcome.diff)
-                    sys.stdout.flush()
-                report.add(outcome)
-                # Keep outcomes only for what needs the whole run, so memory
-                # stays flat over a large tree.
-                if keep:
-                    outcomes.append(outcome)
+                handle(outcome)
         except ConfigError as error:
             # The second walk of a directory reads configuration again; a
             # file edited since the first walk can turn out invalid here.
             _fail(str(error))
+        except KeyboardInterrupt:
+            # Report the files that workers fixed before they stopped.
+            if isinstance(found, Generator):
+                with contextlib.suppress(KeyboardInterrupt, StopIteration):
+                    handle(found.throw(KeyboardInterrupt()))
+                    for outcome in found:
+                        handle(outcome)
+            raise
 
     exit_code = report.exit_code
     if stdin and fmt == "text":
@@ -547,6 +562,25 @@ def _warn_named_user(user: str | None) -> None:
         )
 
 
+def _stop_on_broken_pipe(function: Callable[..., None]) -> Callable[..., None]:
+    """End the run with exit status 2 when the reader of its output goes away.
+
+    The command-line framework would turn the broken pipe into status 1,
+    which means files need fixing.
+    """
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            function(*args, **kwargs)
+        except BrokenPipeError:
+            # Nothing more can be printed; later writes go nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return run
+
+
 def main() -> None:
     """Run the command line; the console script's entry point."""
     app = typer.Typer(
@@ -556,5 +590,9 @@ def main() -> None:
         # Plain click messages: one line per error, no boxes drawn by rich.
         rich_markup_mode=None,
     )
-    app.command(help=HELP, no_args_is_help=True)(command)
+    app.command(help=HELP, no_args_is_help=True)(_stop_on_broken_pipe(command))
+    # SIGTERM, as sent by CI cancellation and `timeout`, stops the run as
+    # Ctrl-C does: the workers finish their files, and what was written is
+    # reported.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     app(prog_name="lambda-fix")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
@@ -46,7 +47,9 @@ class Pool:
             # their garbage collector does not copy the parent's memory
             # page by page.
             gc.freeze()
-            self._executor = ProcessPoolExecutor(max(1, count), mp_context=_context())
+            self._executor = ProcessPoolExecutor(
+                max(1, count), mp_context=_context(), initializer=_ignore_interrupts
+            )
         return self._executor
 
     def reset(self) -> None:
@@ -69,6 +72,14 @@ class Pool:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C and SIGTERM reach the whole process group. The parent stops
+    # the run, and each worker finishes the chunk it is on, so that no file
+    # is left half written and no temporary file is left behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _context() -> multiprocessing.context.BaseContext:
