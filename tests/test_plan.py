@@ -140,6 +140,15 @@ def test_stream_plan_matches_list(
         'include = ["custom/*.txt"]\nexclude = ["web/Dockerfile.lambda-edge"]\n'
     )
     (monorepo / ".git").mkdir()
+    # A declared Dockerfile with the name of an infrastructure file.
+    odd = monorepo / "odd"
+    odd.mkdir()
+    (odd / "template.yml").write_text("FROM public.ecr.aws/lambda/python:3.12\n")
+    (monorepo / "template.yaml").write_text(
+        "Resources:\n  Odd:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {PackageType: Image}\n"
+        "    Metadata: {DockerContext: ./odd, Dockerfile: template.yml}\n"
+    )
     selection = dataclasses.replace(Selection(), settings=Resolver().for_directory)
     listed = make_plan([Path(".")], selection)
     streamed = stream_plan(Path("."), selection)
@@ -149,5 +158,27 @@ def test_stream_plan_matches_list(
     shown = [job[1] for job in listed.jobs]
     assert "custom/build.txt" in shown
     assert "sls/worker/lambda.build" in shown
+    assert "odd/template.yml" in shown
     assert "web/Dockerfile.lambda-edge" not in shown
     assert shown == sorted(shown, key=lambda name: name.split("/"))
+
+
+def test_paths_sorted_as_shown_from_inside(tmp_path: Path) -> None:
+    """Run from inside the tree, some paths are shown from there."""
+    for directory in ("app", "app/b", "app/m", "app/z"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "Dockerfile").write_text("FROM scratch\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "lambda_fix", "--show-files", "../../app"],
+        cwd=tmp_path / "app" / "m",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = completed.stdout.splitlines()
+    assert shown == [
+        "../../app/Dockerfile",
+        "../../app/b/Dockerfile",
+        "../../app/z/Dockerfile",
+        "Dockerfile",
+    ]

@@ -475,8 +475,15 @@ def _plan(
 
 
 def _is_walked(root: Path, selection: Selection) -> bool:
-    """Tell whether a lone path is a directory that a walk goes through."""
+    """Tell whether a lone path is a directory that a walk goes through.
+
+    A walk yields files sorted as found, which is the order of the paths
+    shown unless the current directory lies strictly inside the root:
+    then some paths are shown from the current directory, others not.
+    """
     if not root.is_dir() or is_dockerfile_name(root.name):
+        return False
+    if os.getcwd().startswith(os.path.join(os.path.abspath(root), "")):
         return False
     return not (selection.force_exclude and is_excluded(root, selection))
 

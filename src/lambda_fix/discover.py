@@ -326,14 +326,14 @@ class _WalkContext:
                 if not self.dockerfiles:
                     continue
                 kind = "dockerfile"
+            elif self.dockerfiles and self._is_declared(entry):
+                # Declared by infrastructure code, whatever its name.
+                kind = "dockerfile"
             elif name in INFRA_NAMES or (in_cdk_app and name.endswith(".py")):
                 if not self.infra:
                     continue
                 kind = "infra"
-            elif self.dockerfiles and (
-                local.includes(entry.path)
-                or (name in self.declared_names and self._is_declared(entry.path))
-            ):
+            elif self.dockerfiles and local.includes(entry.path):
                 kind = "dockerfile"
             else:
                 continue  # Not a file lambda-fix reads, so no pattern can matter.
@@ -360,5 +360,8 @@ class _WalkContext:
         # directory again.
         return self.selection.settings(os.path.join(self.cwd, directory), names)
 
-    def _is_declared(self, path: str) -> bool:
+    def _is_declared(self, entry: os.DirEntry[str]) -> bool:
+        if entry.name not in self.declared_names or not entry.is_file():
+            return False
+        path = entry.path
         return os.path.normpath(os.path.join(self.cwd, path)) in self.declared

@@ -248,6 +248,8 @@ def _declared_files(
     for declared in grouped:
         if declared in known or not os.path.isfile(declared):
             continue
+        if ".git" in Path(declared).parts:
+            continue  # git's own data, which the walk never enters either
         inside = any(os.path.commonpath([declared, root]) == root for root in roots)
         candidate = _shown_path(Path(declared))
         if not inside or is_excluded(candidate, selection):
