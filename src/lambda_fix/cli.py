@@ -454,8 +454,8 @@ def _plan(
 ) -> tuple[Iterable[Job], Plan, Settings]:
     """Plan the files with their merged settings, the missing paths, and IaC.
 
-    One directory is walked as the files are fixed, unless `listed` asks
-    for the whole list first. For standard input, the settings are those
+    One directory is walked as the files are fixed, unless `listed`
+    requests the whole list first. For standard input, the settings are those
     of the current directory. Stops the run with a message for an invalid
     configuration file.
     """

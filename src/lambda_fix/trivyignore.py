@@ -161,6 +161,6 @@ def _repository_root(directory: str) -> str | None:
         root = _ROOTS[current]
     if len(_ROOTS) > 4096:
         _ROOTS.clear()
-    for each in visited:
-        _ROOTS[each] = root
+    for seen in visited:
+        _ROOTS[seen] = root
     return root
