@@ -262,3 +262,39 @@ def test_unreadable_file(tmp_path: Path) -> None:
     bad.chmod(0o644)
     assert bad.read_bytes() == GOOD
     assert good.read_bytes() == GOOD_FIXED
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_unreadable_directory(tmp_path: Path, listed: bool) -> None:
+    """A directory that can't be listed fails the run; the rest is fixed."""
+    hidden = tmp_path / "a" / "hidden"
+    good = tmp_path / "good" / "Dockerfile"
+    for path in (hidden / "Dockerfile", good):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(GOOD)
+    hidden.chmod(0)
+    # Two paths list the files first; one directory is walked twice.
+    paths = ["a", "good"] if listed else ["."]
+    restrict = drop_file_capabilities if os.geteuid() == 0 else None
+    try:
+        run = subprocess.run(
+            [*lambda_fix_command(), "--write", *paths],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+            preexec_fn=restrict,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.SubprocessError as error:
+        pytest.skip(f"cannot drop root's file capabilities here: {error}")
+    finally:
+        hidden.chmod(0o755)
+
+    assert run.returncode == 2, run.stderr
+    assert (
+        "a/hidden: error: cannot list directory: Permission denied; its files "
+        "were not checked, so fix its permissions or exclude it"
+    ) in run.stderr.splitlines()
+    assert good.read_bytes() == GOOD_FIXED

@@ -367,6 +367,15 @@ def command(
             FileOutcome(name, None, error="no such file or directory; check the path")
             for name in plan.missing
         ]
+        outcomes += [
+            FileOutcome(
+                display(directory),
+                None,
+                error=f"cannot list directory: {reason}; its files were not "
+                "checked, so fix its permissions or exclude it",
+            )
+            for directory, reason in plan.unreadable
+        ]
         for outcome in outcomes:
             report.add(outcome)
         if stdin:

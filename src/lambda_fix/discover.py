@@ -94,6 +94,8 @@ class Found:
     entries: list[tuple[str, Settings]] = field(default_factory=list)
     infra_files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Directories that could not be listed, with the reason.
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def dockerfile_names(self) -> list[str]:
@@ -122,6 +124,9 @@ def find_files(
         if on_infra is not None:
             on_infra(path)
 
+    def unreadable(directory: str, error: OSError) -> None:
+        found.unreadable.append((directory, error.strerror or str(error)))
+
     for path in paths:
         if not (path.exists() or path.is_symlink()):
             found.missing.append(str(path))
@@ -129,7 +134,7 @@ def find_files(
         if selection.force_exclude and _is_excluded_named(path, selection, excludes):
             continue
         if path.is_dir() and not is_dockerfile_name(path.name):
-            found.entries.extend(walk(path, selection, infra))
+            found.entries.extend(walk(path, selection, infra, on_error=unreadable))
         elif is_infra_name(path.name) and not is_dockerfile_name(path.name):
             infra(path)
         else:
@@ -228,6 +233,7 @@ def walk(
     on_infra: Callable[[Path], object] | None = None,
     declared: Collection[str] = (),
     dockerfiles: bool = True,
+    on_error: Callable[[str, OSError], object] | None = None,
 ) -> Iterator[tuple[str, Settings]]:
     """Yield the Dockerfiles under a directory, sorted by path, as found.
 
@@ -236,6 +242,7 @@ def walk(
     path is in `declared` counts as a Dockerfile whatever its name. With
     dockerfiles=False only infrastructure files are looked for. Only the
     directories being listed are held in memory, never the files found.
+    A directory that can't be listed goes to `on_error`.
     """
     excludes = compile_patterns(list(selection.excludes))
     rules: IgnoreRules | None = None
@@ -257,6 +264,7 @@ def walk(
         os.getcwd(),
         dockerfiles,
         on_infra is not None,
+        on_error,
     )
     in_cdk_app = any((parent / "cdk.json").is_file() for parent in root.parents)
     # One iterator per directory being listed: a subdirectory is listed in
@@ -294,6 +302,7 @@ class _WalkContext:
     cwd: str
     dockerfiles: bool
     infra: bool
+    on_error: Callable[[str, OSError], object] | None
 
     def items(
         self,
@@ -305,7 +314,9 @@ class _WalkContext:
         """Yield a directory's subdirectories, infra files and Dockerfiles."""
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            if self.on_error is not None:
+                self.on_error(directory, error)
             return
         names = {entry.name for entry in entries}
         git_base = "/".join(part for part in (self.top_relative, relative) if part)

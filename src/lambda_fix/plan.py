@@ -54,6 +54,8 @@ class Plan:
 
     jobs: Iterable[Job] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Directories that could not be listed, with the reason.
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
     declarations: Declarations = field(default_factory=Declarations)
 
 
@@ -70,7 +72,7 @@ def make_plan(
     """
     python = _python_reader(pool)
     found = find_files(paths, selection, python.start if python else None)
-    plan = Plan(missing=found.missing)
+    plan = Plan(missing=found.missing, unreadable=found.unreadable)
     grouped = _read_infra(found.infra_files, python, plan)
     entries, found.entries = found.entries, []
     extra = []
@@ -111,10 +113,15 @@ def stream_plan(
         if python is not None:
             python.start(path)
 
-    for _ in walk(root, selection, found_infra, dockerfiles=False):
+    plan = Plan()
+
+    def unreadable(directory: str, error: OSError) -> None:
+        plan.unreadable.append((directory, error.strerror or str(error)))
+
+    walked = walk(root, selection, found_infra, dockerfiles=False, on_error=unreadable)
+    for _ in walked:
         pass
     infra_files.sort(key=lambda path: path.parts)
-    plan = Plan()
     grouped = _read_infra(infra_files, python, plan)
     # A declared file is found by the second walk whatever its name.
     plan.jobs = _stream_jobs(
