@@ -230,20 +230,13 @@ def drop_file_capabilities() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    """chmod 000 blocks reading; run as root, lambda-fix drops its override."""
-    bad = tmp_path / "bad" / "Dockerfile"
-    good = tmp_path / "good" / "Dockerfile"
-    for path in (bad, good):
-        path.parent.mkdir()
-        path.write_bytes(GOOD)
-    bad.chmod(0)
-    command = [*lambda_fix_command(), "--write", "."]
+def _run_without_root(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run lambda-fix so that file permissions apply to it, even as root."""
     restrict = drop_file_capabilities if os.geteuid() == 0 else None
     try:
-        run = subprocess.run(
-            command,
-            cwd=tmp_path,
+        return subprocess.run(
+            [*lambda_fix_command(), *args],
+            cwd=cwd,
             capture_output=True,
             text=True,
             env={**os.environ, "NO_COLOR": "1"},
@@ -253,6 +246,17 @@ def test_unreadable_file(tmp_path: Path) -> None:
         )
     except subprocess.SubprocessError as error:
         pytest.skip(f"cannot drop root's file capabilities here: {error}")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    """chmod 000 blocks reading; run as root, lambda-fix drops its override."""
+    bad = tmp_path / "bad" / "Dockerfile"
+    good = tmp_path / "good" / "Dockerfile"
+    for path in (bad, good):
+        path.parent.mkdir()
+        path.write_bytes(GOOD)
+    bad.chmod(0)
+    run = _run_without_root("--write", ".", cwd=tmp_path)
 
     assert run.returncode == 2, run.stderr
     lines = [line for line in run.stderr.splitlines() if line.startswith("bad/")]
@@ -275,20 +279,8 @@ def test_unreadable_directory(tmp_path: Path, listed: bool) -> None:
     hidden.chmod(0)
     # Two paths list the files first; one directory is walked twice.
     paths = ["a", "good"] if listed else ["."]
-    restrict = drop_file_capabilities if os.geteuid() == 0 else None
     try:
-        run = subprocess.run(
-            [*lambda_fix_command(), "--write", *paths],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "NO_COLOR": "1"},
-            preexec_fn=restrict,
-            timeout=120,
-            check=False,
-        )
-    except subprocess.SubprocessError as error:
-        pytest.skip(f"cannot drop root's file capabilities here: {error}")
+        run = _run_without_root("--write", *paths, cwd=tmp_path)
     finally:
         hidden.chmod(0o755)
 

@@ -120,6 +120,7 @@ def test_stopped_run_reports_every_write(tmp_path: Path, signal_number: int) -> 
         (directory / "Dockerfile").write_text(
             'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n'
         )
+
     process = subprocess.Popen(
         [*lambda_fix_command(), "--write", "."],
         cwd=tmp_path,
@@ -129,12 +130,14 @@ def test_stopped_run_reports_every_write(tmp_path: Path, signal_number: int) -> 
     )
     assert process.stderr is not None
     first = process.stderr.readline()
+
     # As CI cancellation and Ctrl-C do: the whole process group.
     os.killpg(process.pid, signal_number)
     # Read through the same buffered stream as readline did.
     rest = process.stderr.read()
     process.wait(timeout=60)
     errors = (first + rest).decode()
+
     assert process.returncode == 130, errors
     reported = set(re.findall(r"(s\d{4})/Dockerfile: fixed", errors))
     written = {

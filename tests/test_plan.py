@@ -155,12 +155,12 @@ def test_stream_plan_matches_list(
     assert isinstance(streamed.jobs, Iterator)
     assert list(streamed.jobs) == listed.jobs
     assert streamed.declarations == listed.declarations
-    shown = [job[1] for job in listed.jobs]
-    assert "custom/build.txt" in shown
-    assert "sls/worker/lambda.build" in shown
-    assert "odd/template.yml" in shown
-    assert "web/Dockerfile.lambda-edge" not in shown
-    assert shown == sorted(shown, key=lambda name: name.split("/"))
+    display_names = [job[1] for job in listed.jobs]
+    assert "custom/build.txt" in display_names
+    assert "sls/worker/lambda.build" in display_names
+    assert "odd/template.yml" in display_names
+    assert "web/Dockerfile.lambda-edge" not in display_names
+    assert display_names == sorted(display_names, key=lambda name: name.split("/"))
 
 
 def test_paths_sorted_as_shown_from_inside(tmp_path: Path) -> None:
@@ -175,8 +175,8 @@ def test_paths_sorted_as_shown_from_inside(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    shown = completed.stdout.splitlines()
-    assert shown == [
+    listed = completed.stdout.splitlines()
+    assert listed == [
         "../../app/Dockerfile",
         "../../app/b/Dockerfile",
         "../../app/z/Dockerfile",

@@ -155,16 +155,7 @@ class OpenDockerfile:
             raise FileError(
                 f"cannot open: {error.strerror}; check its permissions"
             ) from None
-        try:
-            info = os.fstat(handle)
-            _check_kind(info)
-            _check_size(info.st_size, max_size)
-            data = _read_all(handle, max_size + 1)
-        except OSError as error:
-            raise FileError(f"cannot read: {error.strerror}") from None
-        finally:
-            os.close(handle)
-        _check_size(len(data), max_size)
+        data, info = _read_descriptor(handle, max_size, _RAISE_LIMIT)
         if b"\0" in data:
             raise FileError(
                 "contains NUL bytes, so it is a binary file, not a Dockerfile; "
@@ -231,26 +222,31 @@ def read_small_file(path: str | Path, limit: int) -> bytes:
     try:
         info = os.stat(path)
         _check_kind(info)
-        _check_small(info.st_size, limit)
+        _check_size(info.st_size, limit, _NO_LARGER)
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise FileError("file not found; check the path") from None
     except OSError as error:
         raise FileError(f"cannot read: {error.strerror}") from None
+    return _read_descriptor(handle, limit, _NO_LARGER)[0]
+
+
+def _read_descriptor(
+    handle: int, limit: int, next_step: str
+) -> tuple[bytes, os.stat_result]:
+    """Read an open regular file of at most `limit` bytes, and close it."""
     try:
-        _check_kind(os.fstat(handle))
+        info = os.fstat(handle)
+        _check_kind(info)
+        _check_size(info.st_size, limit, next_step)
         data = _read_all(handle, limit + 1)
     except OSError as error:
         raise FileError(f"cannot read: {error.strerror}") from None
     finally:
         os.close(handle)
-    _check_small(len(data), limit)
-    return data
-
-
-def _check_small(size: int, limit: int) -> None:
-    if size > limit:
-        raise FileError(f"is larger than {limit} bytes, too large to be read")
+    # The file may have grown since fstat.
+    _check_size(len(data), limit, next_step)
+    return data, info
 
 
 def _read_all(handle: int, limit: int) -> bytes:
@@ -313,12 +309,15 @@ def _check_kind(info: os.stat_result) -> None:
     raise FileError(f"is {kind}, not a regular file; exclude it")
 
 
-def _check_size(size: int, max_size: int) -> None:
+# Next steps for a file over the size limit: a Dockerfile, whose limit the
+# user sets, and a configuration or infrastructure file.
+_RAISE_LIMIT = "raise --max-file-size or exclude it"
+_NO_LARGER = "lambda-fix reads none larger, so shorten or exclude it"
+
+
+def _check_size(size: int, max_size: int, next_step: str) -> None:
     if size > max_size:
-        raise FileError(
-            f"is over the {max_size}-byte size limit; raise --max-file-size "
-            "or exclude it"
-        )
+        raise FileError(f"is over the {max_size}-byte size limit; {next_step}")
 
 
 def _copy_owner(handle: int, info: os.stat_result) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-# What loading a hostile YAML file can raise: an impossible date raises
-# ValueError, and very deep nesting RecursionError.
-YAML_ERRORS = (
+from lambda_fix.files import FileError, read_small_file
+from lambda_fix.iac import MAX_INFRA_SIZE, Declarations, SourceNote
+
+# Errors that loading a hostile YAML file raises besides YAMLError: an
+# impossible date raises ValueError, and very deep nesting RecursionError.
+_LOAD_ERRORS = (
+    FileError,
     yaml.YAMLError,
     UnicodeDecodeError,
     ValueError,
@@ -40,6 +45,22 @@ def _construct_tagged(
 
 
 TagTolerantLoader.add_multi_constructor("!", _construct_tagged)
+
+
+def load_file(
+    path: Path, kind: str, found: Declarations
+) -> tuple[Any, yaml.Node | None] | None:
+    """Read and parse one infrastructure file; return its value and root node.
+
+    A file that can't be read or parsed gets a note in `found`, naming
+    `kind`, and None is returned.
+    """
+    try:
+        text = read_small_file(path, MAX_INFRA_SIZE).decode("utf-8")
+        return load_with_node(text)
+    except _LOAD_ERRORS as error:
+        found.unresolved.append(SourceNote(path, 1, f"cannot read {kind}: {error}"))
+        return None
 
 
 def load_with_node(text: str) -> tuple[Any, yaml.Node | None]:

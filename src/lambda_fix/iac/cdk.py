@@ -103,7 +103,7 @@ def parse(path: Path, data: bytes) -> Declarations:
 
 
 def _candidate(path: Path) -> bytes | SourceNote | None:
-    """Read a file that mentions an image asset; say why one can't be read."""
+    """Return a file's bytes if it mentions an image asset, or a note if unreadable."""
     try:
         data = read_small_file(path, MAX_PYTHON_SIZE)
     except FileError as error:

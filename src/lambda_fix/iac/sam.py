@@ -11,14 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lambda_fix.files import FileError, read_small_file
-from lambda_fix.iac import MAX_INFRA_SIZE, Declarations, ImageDeclaration, SourceNote
+from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote
 from lambda_fix.iac._yaml import (
-    YAML_ERRORS,
     is_text,
     key_lines,
     literal_values,
-    load_with_node,
+    load_file,
 )
 
 TEMPLATE_NAMES = frozenset({"template.yaml", "template.yml", "template.json"})
@@ -28,14 +26,10 @@ _FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function
 def read_template(path: Path) -> Declarations:
     """Collect the image functions of one SAM template."""
     found = Declarations()
-    try:
-        text = read_small_file(path, MAX_INFRA_SIZE).decode("utf-8")
-        document, node = load_with_node(text)
-    except (FileError, *YAML_ERRORS) as error:
-        found.unresolved.append(
-            SourceNote(path, 1, f"cannot read SAM template: {error}")
-        )
+    loaded = load_file(path, "SAM template", found)
+    if loaded is None:
         return found
+    document, node = loaded
     if not isinstance(document, dict):
         return found
     resources = document.get("Resources")

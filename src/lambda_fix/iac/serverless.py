@@ -11,14 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lambda_fix.files import FileError, read_small_file
-from lambda_fix.iac import MAX_INFRA_SIZE, Declarations, ImageDeclaration, SourceNote
+from lambda_fix.iac import Declarations, ImageDeclaration, SourceNote
 from lambda_fix.iac._yaml import (
-    YAML_ERRORS,
     is_text,
     key_lines,
     literal_values,
-    load_with_node,
+    load_file,
 )
 
 CONFIG_NAMES = frozenset({"serverless.yml", "serverless.yaml"})
@@ -27,14 +25,10 @@ CONFIG_NAMES = frozenset({"serverless.yml", "serverless.yaml"})
 def read_config(path: Path) -> Declarations:
     """Collect the images of one serverless.yml."""
     found = Declarations()
-    try:
-        text = read_small_file(path, MAX_INFRA_SIZE).decode("utf-8")
-        document, node = load_with_node(text)
-    except (FileError, *YAML_ERRORS) as error:
-        found.unresolved.append(
-            SourceNote(path, 1, f"cannot read Serverless configuration: {error}")
-        )
+    loaded = load_file(path, "Serverless configuration", found)
+    if loaded is None:
         return found
+    document, node = loaded
     images = _get(document, "provider", "ecr", "images")
     if not isinstance(images, dict):
         return found
