@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -391,14 +392,20 @@ def command(
         keep = stdin or bool(reports) or (fmt is not None and not stream_diffs)
 
         def handle(outcome: FileOutcome) -> None:
-            if stream_diffs and outcome.diff:
-                sys.stdout.buffer.write(outcome.diff)
-                sys.stdout.flush()
-            report.add(outcome)
-            # Keep outcomes only for what needs the whole run, so memory
-            # stays flat over a large tree.
-            if keep:
-                outcomes.append(outcome)
+            # An interrupt waits until the outcome is reported in full, so
+            # that a file written is never left out of the report.
+            _INTERRUPTS.held = True
+            try:
+                if stream_diffs and outcome.diff:
+                    sys.stdout.buffer.write(outcome.diff)
+                    sys.stdout.flush()
+                report.add(outcome)
+                # Keep outcomes only for what needs the whole run, so
+                # memory stays flat over a large tree.
+                if keep:
+                    outcomes.append(outcome)
+            finally:
+                _INTERRUPTS.release()
 
         try:
             for outcome in found:
@@ -578,6 +585,30 @@ def _warn_named_user(user: str | None) -> None:
         )
 
 
+class _Interrupts:
+    """Ctrl-C and SIGTERM, raised as KeyboardInterrupt unless held back."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.pending = False
+
+    def interrupt(self, number: int, frame: FrameType | None) -> None:
+        if self.held:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def release(self) -> None:
+        """Stop holding interrupts back; raise the one that came meanwhile."""
+        self.held = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+_INTERRUPTS = _Interrupts()
+
+
 def _stop_on_broken_pipe(function: Callable[..., None]) -> Callable[..., None]:
     """End the run with exit status 2 when the reader of its output goes away.
 
@@ -610,5 +641,6 @@ def main() -> None:
     # SIGTERM, as sent by CI cancellation and `timeout`, stops the run as
     # Ctrl-C does: the workers finish their files, and what was written is
     # reported.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _INTERRUPTS.interrupt)
+    signal.signal(signal.SIGTERM, _INTERRUPTS.interrupt)
     app(prog_name="lambda-fix")
